@@ -1,0 +1,58 @@
+//! Command-line definitions (clap) and dispatch: one small module per
+//! subcommand, shared plumbing for reading scripts, writing output and
+//! reporting errors.
+
+mod error;
+mod output;
+mod render;
+mod run;
+mod script_input;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use error::CliError;
+
+const EXAMPLES: &str = "\
+Examples:
+  gradviz run fixtures/micrograd_readme.py
+  gradviz render fixtures/lecture_neuron.py -o neuron.dot
+  gradviz render fixtures/lecture_neuron.py --format json
+  gradviz render fixtures/lecture_neuron.py --rankdir TB | dot -Tsvg > neuron.svg
+  echo \"a = Value(2.0); b = a * a; b.backward()\" | gradviz render -";
+
+/// gradviz: micrograd's autograd engine on a real graph, and its diagrams.
+#[derive(Parser, Debug)]
+#[command(name = "gradviz", version, about, after_help = EXAMPLES)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run a micrograd script and print what it prints.
+    #[command(after_help = "Example:\n  gradviz run fixtures/micrograd_readme.py")]
+    Run(run::RunArgs),
+    /// Render a script's diagram (its draw_dot calls, else the root of the
+    /// last .backward(), else the last assigned value) as DOT, JSON or shape.
+    #[command(
+        after_help = "Examples:\n  gradviz render fixtures/lecture_neuron.py -o neuron.dot\n  gradviz render fixtures/micrograd_readme.py --format json -o readme.json\n  gradviz render fixtures/lecture_L.py --diagram 2 --rankdir TB"
+    )]
+    Render(render::RenderArgs),
+}
+
+/// Parses the command line, runs the subcommand and turns errors into a
+/// message on stderr and exit code 1 (clap exits with 2 on usage errors).
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Run(args) => run::run(&args),
+        Command::Render(args) => render::render(&args),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => e.report(),
+    }
+}

@@ -1,0 +1,90 @@
+//! Reading a script (a path or `-` for stdin) and running it with the
+//! options every script-taking subcommand shares.
+
+use std::io::{self, Read, Write};
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+
+use super::CliError;
+use gradviz::script::{self, Options, Run};
+
+/// The script argument and the options of the script runner.
+#[derive(Args, Debug)]
+pub struct ScriptArgs {
+    /// The micrograd script (Python syntax), or `-` to read it from stdin.
+    pub script: PathBuf,
+    /// Do not label values with the variable names they are assigned to.
+    #[arg(long)]
+    pub no_auto_labels: bool,
+    /// Allow inf and nan results instead of stopping at the operation that
+    /// produced them.
+    #[arg(long)]
+    pub ieee: bool,
+    /// The most value nodes the script may create.
+    #[arg(long, value_name = "N", default_value_t = Options::default().max_nodes)]
+    pub max_nodes: usize,
+}
+
+/// A script's text and the name to show in errors.
+pub struct Source {
+    pub name: String,
+    pub text: String,
+}
+
+impl ScriptArgs {
+    /// Whether the script comes from stdin.
+    pub fn is_stdin(&self) -> bool {
+        self.script == Path::new("-")
+    }
+
+    /// Reads the script.
+    pub fn read(&self) -> Result<Source, CliError> {
+        let io_err = |source| CliError::Io {
+            action: "read",
+            path: self.script.clone(),
+            source,
+        };
+        if self.is_stdin() {
+            let mut text = String::new();
+            io::stdin().read_to_string(&mut text).map_err(io_err)?;
+            return Ok(Source {
+                name: "<stdin>".into(),
+                text,
+            });
+        }
+        let bytes = std::fs::read(&self.script).map_err(io_err)?;
+        let text = String::from_utf8(bytes).map_err(|_| {
+            CliError::input(
+                format!("`{}` is not UTF-8 text", self.script.display()),
+                Some("save the script as UTF-8"),
+            )
+        })?;
+        Ok(Source {
+            name: self.script.display().to_string(),
+            text,
+        })
+    }
+
+    /// The runner options from the flags.
+    pub fn options(&self) -> Options {
+        Options {
+            auto_labels: !self.no_auto_labels,
+            ieee: self.ieee,
+            max_nodes: self.max_nodes,
+        }
+    }
+
+    /// Reads and runs the script, sending `print` output to `out`.
+    pub fn run(&self, out: &mut dyn Write) -> Result<(Source, Run), CliError> {
+        let source = self.read()?;
+        match script::run(&source.text, &self.options(), out) {
+            Ok(run) => Ok((source, run)),
+            Err(error) => Err(CliError::Script {
+                name: source.name,
+                source_text: source.text,
+                error: Box::new(error),
+            }),
+        }
+    }
+}

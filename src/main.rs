@@ -1,0 +1,7 @@
+//! The `gradviz` command line; see `gradviz --help`.
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::main()
+}

@@ -1,0 +1,1188 @@
+//! Runs a parsed script on the engine, lowering Python's operators exactly as
+//! micrograd's `engine.py` does, with Python's number semantics for plain
+//! numbers (ints stay ints, `/` gives a float, `0**-1` is an error).
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::rc::Rc;
+
+use super::ast::{Arg, BinOp, Expr, ExprKind, FPart, Stmt, StmtKind, Target, UnOp};
+use super::error::{ErrorKind, ScriptError, Span};
+use super::parser::{SUPPORTED, parse};
+use crate::engine::{Exponent, Graph, Op, ValueId};
+use crate::pyfmt::{self, Number};
+
+/// How a script runs.
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Label unlabelled values with the name they are assigned to (`e = a*b`
+    /// gives `e`). Explicit labels always win.
+    pub auto_labels: bool,
+    /// Allow `inf` and `nan` results (IEEE semantics) instead of stopping
+    /// with an error at the operation that produced them.
+    pub ieee: bool,
+    /// The most value nodes a script may create.
+    pub max_nodes: usize,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            auto_labels: true,
+            ieee: false,
+            max_nodes: 5_000_000,
+        }
+    }
+}
+
+/// A diagram the script asked for: a snapshot of a value's graph.
+#[derive(Debug)]
+pub struct Diagram {
+    /// The root and its ancestors, as they were when the diagram was taken.
+    pub graph: Graph,
+    /// The root in `graph`.
+    pub root: ValueId,
+    /// The `draw_dot(...)` call, or `None` for the implicit final diagram.
+    pub span: Option<Span>,
+    /// `rankdir` passed to `draw_dot`, if any (`LR`, `TB`, `RL` or `BT`).
+    pub rankdir: Option<String>,
+}
+
+/// The outcome of running a script.
+#[derive(Debug)]
+pub struct Run {
+    /// The whole graph the script built.
+    pub graph: Graph,
+    /// One diagram per `draw_dot` call; without any, the root of the last
+    /// `.backward()`, or else the last value assigned to a name.
+    pub diagrams: Vec<Diagram>,
+}
+
+/// Parses and runs `src`, writing `print` output to `out`.
+///
+/// ```
+/// use gradviz::script::{run, Options};
+/// let src = "a = Value(2.0)\nb = a * a + 1\nb.backward()\nprint(f'{a.grad:.1f}')";
+/// let mut out = Vec::new();
+/// let r = run(src, &Options::default(), &mut out).unwrap();
+/// assert_eq!(String::from_utf8(out).unwrap(), "4.0\n");
+/// assert_eq!(r.diagrams.len(), 1);
+/// ```
+pub fn run(src: &str, options: &Options, out: &mut dyn Write) -> Result<Run, ScriptError> {
+    let stmts = parse(src)?;
+    let mut ev = Evaluator {
+        graph: Graph::new(),
+        info: Vec::new(),
+        vars: HashMap::new(),
+        options,
+        out,
+        diagrams: Vec::new(),
+        last_backward: None,
+        last_assigned: None,
+    };
+    for stmt in &stmts {
+        ev.statement(stmt)?;
+    }
+    let Evaluator {
+        graph,
+        mut diagrams,
+        last_backward,
+        last_assigned,
+        ..
+    } = ev;
+    if diagrams.is_empty()
+        && let Some(root) = last_backward.or(last_assigned)
+    {
+        let (graph, root) = graph.trace(root);
+        diagrams.push(Diagram {
+            graph,
+            root,
+            span: None,
+            rankdir: None,
+        });
+    }
+    Ok(Run { graph, diagrams })
+}
+
+/// A Python object, as far as scripts have them.
+#[derive(Clone, Debug)]
+enum Obj {
+    Int(i64),
+    Float(f64),
+    Str(Rc<str>),
+    Value(ValueId),
+    Builtin(&'static str),
+    Method(ValueId, &'static str),
+    Module(&'static str),
+    None,
+}
+
+impl Obj {
+    fn type_name(&self) -> &'static str {
+        match self {
+            Obj::Int(_) => "int",
+            Obj::Float(_) => "float",
+            Obj::Str(_) => "str",
+            Obj::Value(_) => "Value",
+            Obj::Builtin(_) | Obj::Method(..) => "function",
+            Obj::Module(_) => "module",
+            Obj::None => "NoneType",
+        }
+    }
+
+    fn number(&self) -> Option<Number> {
+        match *self {
+            Obj::Int(i) => Some(Number::Int(i)),
+            Obj::Float(x) => Some(Number::Float(x)),
+            _ => None,
+        }
+    }
+}
+
+fn as_f64(n: Number) -> f64 {
+    match n {
+        Number::Int(i) => i as f64,
+        Number::Float(x) => x,
+    }
+}
+
+fn from_number(n: Number) -> Obj {
+    match n {
+        Number::Int(i) => Obj::Int(i),
+        Number::Float(x) => Obj::Float(x),
+    }
+}
+
+/// What the evaluator knows about a node beyond the engine: Python's type of
+/// its data and grad (micrograd keeps ints as ints: `Value(3).data` prints
+/// `3`, grads start as `0`) and where the script created it.
+#[derive(Clone, Copy, Debug)]
+struct NodeInfo {
+    data_int: bool,
+    grad_int: bool,
+    span: Span,
+}
+
+const BUILTINS: [&str; 9] = [
+    "Value", "print", "draw_dot", "float", "int", "abs", "Neuron", "Layer", "MLP",
+];
+const MODULES: [&str; 4] = ["math", "random", "micrograd", "nn"];
+const VALUE_METHODS: [&str; 5] = ["tanh", "relu", "exp", "backward", "_backward"];
+
+struct Evaluator<'a> {
+    graph: Graph,
+    info: Vec<NodeInfo>,
+    vars: HashMap<String, Obj>,
+    options: &'a Options,
+    out: &'a mut dyn Write,
+    diagrams: Vec<Diagram>,
+    last_backward: Option<ValueId>,
+    last_assigned: Option<ValueId>,
+}
+
+fn type_error(span: Span, msg: impl Into<String>) -> ScriptError {
+    ScriptError::new(ErrorKind::Type, span, msg)
+}
+
+fn math_error(span: Span, msg: impl Into<String>) -> ScriptError {
+    ScriptError::new(ErrorKind::Math, span, msg)
+}
+
+impl Evaluator<'_> {
+    fn info(&self, id: ValueId) -> NodeInfo {
+        self.info[id.index()]
+    }
+
+    fn info_mut(&mut self, id: ValueId) -> &mut NodeInfo {
+        &mut self.info[id.index()]
+    }
+
+    fn record(&mut self, id: ValueId, info: NodeInfo) {
+        let i = id.index();
+        if self.info.len() <= i {
+            self.info.resize(
+                i + 1,
+                NodeInfo {
+                    data_int: false,
+                    grad_int: true,
+                    span: Span::default(),
+                },
+            );
+        }
+        self.info[i] = info;
+    }
+
+    fn check_limit(&self, span: Span) -> Result<(), ScriptError> {
+        if self.graph.len() >= self.options.max_nodes {
+            return Err(ScriptError::new(
+                ErrorKind::Limit,
+                span,
+                format!(
+                    "the graph passed the limit of {} value nodes",
+                    self.options.max_nodes
+                ),
+            )
+            .help("raise the limit with --max-nodes if this is intended"));
+        }
+        Ok(())
+    }
+
+    // ----- statements -------------------------------------------------------
+
+    fn statement(&mut self, stmt: &Stmt) -> Result<(), ScriptError> {
+        match &stmt.kind {
+            StmtKind::Import => Ok(()),
+            StmtKind::Expr(e) => self.eval(e).map(|_| ()),
+            StmtKind::Assign(targets, value) => {
+                let v = self.eval(value)?;
+                for t in targets {
+                    self.assign(t, v.clone())?;
+                }
+                Ok(())
+            }
+            StmtKind::AugAssign(target, op, value) => {
+                // Python: `a += b` is `a = a + b` for micrograd's Value (no
+                // __iadd__), so a new node is created and named.
+                let (current, obj) = match target {
+                    Target::Name(n, span) => (self.lookup(n, *span)?, None),
+                    Target::Attr(obj, attr, span) => {
+                        let o = self.eval(obj)?;
+                        (self.get_attr(&o, attr, *span)?, Some(o))
+                    }
+                };
+                let rhs = self.eval(value)?;
+                let result = self.binop(*op, current, rhs, stmt.span, value.span)?;
+                match (target, obj) {
+                    (Target::Attr(_, attr, span), Some(o)) => {
+                        self.set_attr(&o, attr, result, *span)
+                    }
+                    _ => self.assign(target, result),
+                }
+            }
+        }
+    }
+
+    fn assign(&mut self, target: &Target, v: Obj) -> Result<(), ScriptError> {
+        match target {
+            Target::Name(name, span) => {
+                if BUILTINS.contains(&name.as_str()) || MODULES.contains(&name.as_str()) {
+                    return Err(ScriptError::new(
+                        ErrorKind::Unsupported,
+                        *span,
+                        format!("`{name}` is built in and cannot be reassigned"),
+                    )
+                    .help("pick another variable name"));
+                }
+                if let Obj::Value(id) = v {
+                    if self.options.auto_labels && self.graph.node(id).label.is_none() {
+                        self.graph.set_label(id, Some(name));
+                    }
+                    self.last_assigned = Some(id);
+                }
+                self.vars.insert(name.clone(), v);
+                Ok(())
+            }
+            Target::Attr(obj, attr, span) => {
+                let o = self.eval(obj)?;
+                self.set_attr(&o, attr, v, *span)
+            }
+        }
+    }
+
+    fn set_attr(&mut self, o: &Obj, attr: &str, v: Obj, span: Span) -> Result<(), ScriptError> {
+        let Obj::Value(id) = *o else {
+            return Err(type_error(
+                span,
+                format!("cannot set attribute `{attr}` on a {}", o.type_name()),
+            ));
+        };
+        match (attr, &v) {
+            ("data", Obj::Int(_) | Obj::Float(_)) => {
+                let n = v.number().map(as_f64).unwrap_or_default();
+                self.graph.set_data(id, n);
+                self.info_mut(id).data_int = matches!(v, Obj::Int(_));
+            }
+            ("grad", Obj::Int(_) | Obj::Float(_)) => {
+                let n = v.number().map(as_f64).unwrap_or_default();
+                self.graph.set_grad(id, n);
+                self.info_mut(id).grad_int = matches!(v, Obj::Int(_));
+            }
+            ("label", Obj::Str(s)) => self.graph.set_label(id, Some(s)),
+            ("data" | "grad", _) => {
+                return Err(type_error(
+                    span,
+                    format!("`.{attr}` must be a number, not a {}", v.type_name()),
+                )
+                .help(format!(
+                    "use `x.{attr}` of another value to copy its number"
+                )));
+            }
+            ("label", _) => {
+                return Err(type_error(
+                    span,
+                    format!("`.label` must be a string, not a {}", v.type_name()),
+                ));
+            }
+            _ => {
+                return Err(ScriptError::new(
+                    ErrorKind::Unsupported,
+                    span,
+                    format!("cannot set `.{attr}` on a Value"),
+                )
+                .help("a Value's .data, .grad and .label can be assigned"));
+            }
+        }
+        Ok(())
+    }
+
+    // ----- expressions ------------------------------------------------------
+
+    fn eval(&mut self, e: &Expr) -> Result<Obj, ScriptError> {
+        Ok(match &e.kind {
+            ExprKind::Int(i) => Obj::Int(*i),
+            ExprKind::Float(x) => Obj::Float(*x),
+            ExprKind::Str(s) => Obj::Str(s.as_str().into()),
+            ExprKind::FStr(parts) => Obj::Str(self.fstring(parts)?.into()),
+            ExprKind::Name(n) => self.lookup(n, e.span)?,
+            ExprKind::Unary(op, x) => {
+                let v = self.eval(x)?;
+                self.unary(*op, v, e.span)?
+            }
+            ExprKind::Binary(op, a, b) => {
+                let l = self.eval(a)?;
+                let r = self.eval(b)?;
+                self.binop(*op, l, r, e.span, b.span)?
+            }
+            ExprKind::Attr(obj, attr) => {
+                let o = self.eval(obj)?;
+                self.get_attr(&o, attr, e.span)?
+            }
+            ExprKind::Call(callee, args) => {
+                let f = self.eval(callee)?;
+                self.call(f, args, e.span)?
+            }
+        })
+    }
+
+    fn lookup(&self, name: &str, span: Span) -> Result<Obj, ScriptError> {
+        if let Some(v) = self.vars.get(name) {
+            return Ok(v.clone());
+        }
+        if let Some(b) = BUILTINS.iter().find(|b| **b == name) {
+            return Ok(Obj::Builtin(b));
+        }
+        if let Some(m) = MODULES.iter().find(|m| **m == name) {
+            return Ok(Obj::Module(m));
+        }
+        let mut err = ScriptError::new(
+            ErrorKind::UnknownName,
+            span,
+            format!("name `{name}` is not defined"),
+        )
+        .label("not defined");
+        let known = self
+            .vars
+            .keys()
+            .map(String::as_str)
+            .chain(BUILTINS)
+            .filter(|k| edit_distance(k, name) <= 2)
+            .min_by_key(|k| (edit_distance(k, name), k.to_string()));
+        if let Some(k) = known {
+            err = err.help(format!("did you mean `{k}`?"));
+        } else {
+            err = err.help("assign it before this line");
+        }
+        Err(err)
+    }
+
+    fn get_attr(&mut self, o: &Obj, attr: &str, span: Span) -> Result<Obj, ScriptError> {
+        match o {
+            Obj::Value(id) => {
+                let id = *id;
+                let node = self.graph.node(id);
+                let info = self.info(id);
+                Ok(match attr {
+                    "data" if info.data_int => Obj::Int(node.data as i64),
+                    "data" => Obj::Float(node.data),
+                    "grad" if info.grad_int => Obj::Int(node.grad as i64),
+                    "grad" => Obj::Float(node.grad),
+                    "label" => Obj::Str(node.label_str().into()),
+                    "_op" => Obj::Str(node.op.map(Op::name).unwrap_or_default().into()),
+                    m if VALUE_METHODS.contains(&m) => Obj::Method(
+                        id,
+                        VALUE_METHODS
+                            .iter()
+                            .find(|v| **v == m)
+                            .copied()
+                            .unwrap_or("tanh"),
+                    ),
+                    _ => {
+                        return Err(ScriptError::new(
+                            ErrorKind::Unsupported,
+                            span,
+                            format!("a Value has no attribute `{attr}` in gradviz"),
+                        )
+                        .help("a Value has .data .grad .label and the methods .tanh() .relu() .exp() .backward() ._backward()"));
+                    }
+                })
+            }
+            Obj::Module("math") => Ok(match attr {
+                "pi" => Obj::Float(std::f64::consts::PI),
+                "e" => Obj::Float(std::f64::consts::E),
+                "tau" => Obj::Float(std::f64::consts::TAU),
+                "inf" => Obj::Float(f64::INFINITY),
+                "nan" => Obj::Float(f64::NAN),
+                "exp" => Obj::Builtin("math.exp"),
+                "log" => Obj::Builtin("math.log"),
+                "sqrt" => Obj::Builtin("math.sqrt"),
+                "tanh" => Obj::Builtin("math.tanh"),
+                "sin" => Obj::Builtin("math.sin"),
+                "cos" => Obj::Builtin("math.cos"),
+                _ => {
+                    return Err(ScriptError::new(
+                        ErrorKind::Unsupported,
+                        span,
+                        format!("`math.{attr}` is not available"),
+                    )
+                    .help("available: math.exp, log, sqrt, tanh, sin, cos, pi, e, tau, inf, nan"));
+                }
+            }),
+            Obj::Module(m) => Err(ScriptError::new(
+                ErrorKind::Unsupported,
+                span,
+                format!("`{m}.{attr}` is not available in scripts"),
+            )
+            .help(SUPPORTED)),
+            other => Err(type_error(
+                span,
+                format!("a {} has no attribute `{attr}`", other.type_name()),
+            )),
+        }
+    }
+
+    fn unary(&mut self, op: UnOp, v: Obj, span: Span) -> Result<Obj, ScriptError> {
+        match (op, v) {
+            (UnOp::Neg, Obj::Int(i)) => i.checked_neg().map(Obj::Int).ok_or_else(|| overflow(span)),
+            (UnOp::Neg, Obj::Float(x)) => Ok(Obj::Float(-x)),
+            (UnOp::Pos, v @ (Obj::Int(_) | Obj::Float(_))) => Ok(v),
+            // micrograd: __neg__ is self * -1
+            (UnOp::Neg, Obj::Value(id)) => {
+                let c = self.constant(Number::Int(-1), span)?;
+                Ok(Obj::Value(self.apply(Op::Mul, &[id, c], span)?))
+            }
+            (op, v) => Err(type_error(
+                span,
+                format!(
+                    "bad operand type for unary {}: {}",
+                    if op == UnOp::Neg { "-" } else { "+" },
+                    v.type_name()
+                ),
+            )),
+        }
+    }
+
+    /// `l op r`, lowered as micrograd lowers it when a Value is involved.
+    fn binop(
+        &mut self,
+        op: BinOp,
+        l: Obj,
+        r: Obj,
+        span: Span,
+        rspan: Span,
+    ) -> Result<Obj, ScriptError> {
+        use BinOp::*;
+        use Obj::Value as V;
+        match (op, &l, &r) {
+            (_, Obj::Int(_) | Obj::Float(_), Obj::Int(_) | Obj::Float(_)) => {
+                let (a, b) = (l.number().unwrap_or(Number::Int(0)), r.number().unwrap_or(Number::Int(0)));
+                num_binop(op, a, b, span).map(from_number)
+            }
+            (Add, Obj::Str(a), Obj::Str(b)) => Ok(Obj::Str(format!("{a}{b}").into())),
+            (Add, V(a), V(b)) => self.value_op(Op::Add, *a, *b, span),
+            (Mul, V(a), V(b)) => self.value_op(Op::Mul, *a, *b, span),
+            // a + 2, 2 + a (__radd__ swaps): a + Value(2)
+            (Add | Mul, V(a), n) | (Add | Mul, n, V(a)) if n.number().is_some() => {
+                let c = self.constant(n.number().unwrap_or(Number::Int(0)), rspan)?;
+                let op = if op == Add { Op::Add } else { Op::Mul };
+                self.value_op(op, *a, c, span)
+            }
+            // a - b is a + (-b)
+            (Sub, V(a), V(_)) => {
+                let neg = self.unary(UnOp::Neg, r.clone(), rspan)?;
+                let V(nb) = neg else { unreachable!("-Value is a Value") };
+                self.value_op(Op::Add, *a, nb, span)
+            }
+            // a - 2 is a + Value(-2)
+            (Sub, V(_), n) if n.number().is_some() => {
+                let neg = self.unary(UnOp::Neg, r.clone(), rspan)?;
+                self.binop(Add, l, neg, span, rspan)
+            }
+            // 2 - a is (-a) + Value(2)  (__rsub__)
+            (Sub, n, V(_)) if n.number().is_some() => {
+                let neg = self.unary(UnOp::Neg, r.clone(), rspan)?;
+                self.binop(Add, neg, l, span, span)
+            }
+            // a / b is a * b**-1
+            (Div, V(a), V(b)) => {
+                let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[*b], span)?;
+                self.value_op(Op::Mul, *a, inv, span)
+            }
+            // a / 2.0 is a * Value(0.5): Python inverts the number first
+            (Div, V(_), n) if n.number().is_some() => {
+                let inv = num_binop(Pow, n.number().unwrap_or(Number::Int(1)), Number::Int(-1), rspan)?;
+                self.binop(Mul, l, from_number(inv), span, rspan)
+            }
+            // 2.0 / a is a**-1 * Value(2.0)  (__rtruediv__)
+            (Div, n, V(b)) if n.number().is_some() => {
+                let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[*b], span)?;
+                self.binop(Mul, V(inv), l, span, span)
+            }
+            (Pow, V(a), Obj::Int(k)) => self.value_pow(*a, Exponent::Int(*k), span),
+            (Pow, V(a), Obj::Float(k)) => self.value_pow(*a, Exponent::Float(*k), span),
+            (Pow, V(_), V(_)) => Err(type_error(rspan, "a Value can only be raised to a number, not to a Value")
+                .label("a Value exponent")
+                .help("micrograd only supports int/float powers; use `.data` for a constant exponent, e.g. `a ** b.data`")),
+            (Pow, n, V(_)) if n.number().is_some() => Err(type_error(
+                span,
+                "a number cannot be raised to a Value power",
+            )
+            .help("micrograd has no __rpow__; write `(b * math.log(2)).exp()` for 2**b")),
+            _ => Err(type_error(
+                span,
+                format!(
+                    "unsupported operand types for {}: {} and {}",
+                    op.symbol(),
+                    l.type_name(),
+                    r.type_name()
+                ),
+            )),
+        }
+    }
+
+    fn value_op(&mut self, op: Op, a: ValueId, b: ValueId, span: Span) -> Result<Obj, ScriptError> {
+        Ok(Obj::Value(self.apply(op, &[a, b], span)?))
+    }
+
+    fn value_pow(&mut self, a: ValueId, k: Exponent, span: Span) -> Result<Obj, ScriptError> {
+        Ok(Obj::Value(self.apply(Op::Pow(k), &[a], span)?))
+    }
+
+    /// A constant leaf, as micrograd's `Value(other)` for a number operand.
+    fn constant(&mut self, n: Number, span: Span) -> Result<ValueId, ScriptError> {
+        self.check_limit(span)?;
+        let id = self.graph.leaf(as_f64(n), None);
+        self.record(
+            id,
+            NodeInfo {
+                data_int: matches!(n, Number::Int(_)),
+                grad_int: true,
+                span,
+            },
+        );
+        Ok(id)
+    }
+
+    /// A new op node, with Python's int/float typing of its data and a check
+    /// that the result is finite.
+    fn apply(&mut self, op: Op, operands: &[ValueId], span: Span) -> Result<ValueId, ScriptError> {
+        self.check_limit(span)?;
+        let inputs: Vec<f64> = operands.iter().map(|o| self.graph.data(*o)).collect();
+        let ints: Vec<bool> = operands.iter().map(|o| self.info(*o).data_int).collect();
+        let id = self.graph.apply(op, operands);
+        let data = self.graph.data(id);
+        let data_int = match op {
+            Op::Add | Op::Mul => ints[0] && ints[1],
+            Op::Pow(Exponent::Int(k)) => ints[0] && k >= 0,
+            Op::Pow(Exponent::Float(_)) | Op::Tanh | Op::Exp => false,
+            // micrograd: `0 if self.data < 0 else self.data`
+            Op::Relu => inputs[0] < 0.0 || ints[0],
+        };
+        self.record(
+            id,
+            NodeInfo {
+                data_int,
+                grad_int: true,
+                span,
+            },
+        );
+        if !self.options.ieee && !data.is_finite() && inputs.iter().all(|x| x.is_finite()) {
+            return Err(non_finite_forward(op, inputs[0], data, span));
+        }
+        Ok(id)
+    }
+
+    fn call(&mut self, f: Obj, args: &[Arg], span: Span) -> Result<Obj, ScriptError> {
+        match f {
+            Obj::Builtin("print") => self.print(args, span),
+            Obj::Builtin("Value") => self.value_ctor(args, span),
+            Obj::Builtin("draw_dot") => self.draw_dot(args, span),
+            Obj::Builtin(name @ ("Neuron" | "Layer" | "MLP")) => Err(ScriptError::new(
+                ErrorKind::Unsupported,
+                span,
+                format!("`{name}` from micrograd.nn is not available in scripts yet"),
+            )
+            .help("use `gradviz train` for the nn module's MLPs")),
+            Obj::Builtin(name) => {
+                let vals = self.positional(args, name, 1, span)?;
+                let x = &vals[0];
+                let n = x.number().ok_or_else(|| {
+                    type_error(
+                        args[0].value.span,
+                        format!("{name}() needs a number, not a {}", x.type_name()),
+                    )
+                })?;
+                builtin_number_fn(name, n, span)
+            }
+            Obj::Method(id, m) => {
+                self.positional(args, m, 0, span)?;
+                match m {
+                    "tanh" => Ok(Obj::Value(self.apply(Op::Tanh, &[id], span)?)),
+                    "relu" => Ok(Obj::Value(self.apply(Op::Relu, &[id], span)?)),
+                    "exp" => Ok(Obj::Value(self.apply(Op::Exp, &[id], span)?)),
+                    "backward" => self.backward(id, span),
+                    _ => self.backward_node(id, span),
+                }
+            }
+            other => Err(type_error(
+                span,
+                format!("a {} is not callable", other.type_name()),
+            )),
+        }
+    }
+
+    /// Evaluates exactly `n` positional arguments.
+    fn positional(
+        &mut self,
+        args: &[Arg],
+        name: &str,
+        n: usize,
+        span: Span,
+    ) -> Result<Vec<Obj>, ScriptError> {
+        if let Some(a) = args.iter().find(|a| a.name.is_some()) {
+            return Err(type_error(
+                a.value.span,
+                format!(
+                    "{name}() got an unexpected keyword argument `{}`",
+                    a.name.as_deref().unwrap_or("")
+                ),
+            ));
+        }
+        if args.len() != n {
+            return Err(type_error(
+                span,
+                format!(
+                    "{name}() takes {n} argument{} ({} given)",
+                    if n == 1 { "" } else { "s" },
+                    args.len()
+                ),
+            ));
+        }
+        args.iter().map(|a| self.eval(&a.value)).collect()
+    }
+
+    fn value_ctor(&mut self, args: &[Arg], span: Span) -> Result<Obj, ScriptError> {
+        let mut data = None;
+        let mut label = None;
+        for (i, a) in args.iter().enumerate() {
+            let v = self.eval(&a.value)?;
+            match (a.name.as_deref(), i) {
+                (None, 0) | (Some("data"), _) => data = Some((v, a.value.span)),
+                (Some("label"), _) | (None, 3) => match v {
+                    Obj::Str(s) => label = Some(s),
+                    other => {
+                        return Err(type_error(
+                            a.value.span,
+                            format!("label must be a string, not a {}", other.type_name()),
+                        ));
+                    }
+                },
+                (Some("_children" | "_op"), _) | (None, 1 | 2) => {
+                    return Err(ScriptError::new(
+                        ErrorKind::Unsupported,
+                        a.value.span,
+                        "Value(...) takes only data and label in scripts",
+                    )
+                    .help("build results with operators instead: a + b, a * b, a.tanh()"));
+                }
+                (Some(k), _) => {
+                    return Err(type_error(
+                        a.value.span,
+                        format!("Value() got an unexpected keyword argument `{k}`"),
+                    ));
+                }
+                (None, _) => {
+                    return Err(type_error(
+                        a.value.span,
+                        "Value() takes at most 4 arguments",
+                    ));
+                }
+            }
+        }
+        let Some((data, dspan)) = data else {
+            return Err(type_error(
+                span,
+                "Value() missing required argument: 'data'",
+            ));
+        };
+        let Some(n) = data.number() else {
+            return Err(type_error(
+                dspan,
+                format!("Value() needs a number, not a {}", data.type_name()),
+            )
+            .help("Value(x) wraps a number; a Value is already a Value"));
+        };
+        self.check_limit(span)?;
+        let id = self.graph.leaf(as_f64(n), label.as_deref());
+        self.record(
+            id,
+            NodeInfo {
+                data_int: matches!(n, Number::Int(_)),
+                grad_int: true,
+                span,
+            },
+        );
+        Ok(Obj::Value(id))
+    }
+
+    fn print(&mut self, args: &[Arg], span: Span) -> Result<Obj, ScriptError> {
+        let mut sep = " ".to_string();
+        let mut end = "\n".to_string();
+        let mut parts = Vec::new();
+        for a in args {
+            let v = self.eval(&a.value)?;
+            match a.name.as_deref() {
+                None => parts.push(self.to_str(&v)),
+                Some(k @ ("sep" | "end")) => {
+                    let Obj::Str(s) = v else {
+                        return Err(type_error(a.value.span, format!("{k} must be a string")));
+                    };
+                    if k == "sep" {
+                        sep = s.to_string();
+                    } else {
+                        end = s.to_string();
+                    }
+                }
+                Some(k) => {
+                    return Err(type_error(
+                        span,
+                        format!("print() got an unexpected keyword argument `{k}`"),
+                    ));
+                }
+            }
+        }
+        let line = parts.join(&sep) + &end;
+        // Output is best effort: a closed stdout must not stop the script.
+        let _ = self.out.write_all(line.as_bytes());
+        Ok(Obj::None)
+    }
+
+    fn draw_dot(&mut self, args: &[Arg], span: Span) -> Result<Obj, ScriptError> {
+        let mut root = None;
+        let mut rankdir = None;
+        for a in args {
+            let v = self.eval(&a.value)?;
+            match (a.name.as_deref(), v) {
+                (None | Some("root"), Obj::Value(id)) if root.is_none() => root = Some(id),
+                (Some("rankdir"), Obj::Str(s)) if matches!(&*s, "LR" | "TB" | "RL" | "BT") => {
+                    rankdir = Some(s.to_string())
+                }
+                (Some("rankdir"), _) => {
+                    return Err(type_error(
+                        a.value.span,
+                        "rankdir must be 'LR', 'TB', 'RL' or 'BT'",
+                    ));
+                }
+                (Some("format"), Obj::Str(_)) => {}
+                (None | Some("root"), other) => {
+                    return Err(type_error(
+                        a.value.span,
+                        format!("draw_dot() needs a Value, not a {}", other.type_name()),
+                    ));
+                }
+                (Some(k), _) => {
+                    return Err(type_error(
+                        a.value.span,
+                        format!("draw_dot() got an unexpected keyword argument `{k}`"),
+                    ));
+                }
+            }
+        }
+        let Some(root) = root else {
+            return Err(type_error(span, "draw_dot() needs the Value to draw"));
+        };
+        let (graph, root) = self.graph.trace(root);
+        self.diagrams.push(Diagram {
+            graph,
+            root,
+            span: Some(span),
+            rankdir,
+        });
+        Ok(Obj::None)
+    }
+
+    fn backward(&mut self, root: ValueId, span: Span) -> Result<Obj, ScriptError> {
+        let order = self.graph.topo_order(root);
+        self.graph.backward(root);
+        // micrograd sets the root's grad to the int 1 and accumulates with
+        // Python arithmetic, so grads stay ints while every factor is one.
+        self.info_mut(root).grad_int = true;
+        for id in order.iter().rev() {
+            self.propagate_grad_type(*id);
+        }
+        self.last_backward = Some(root);
+        self.check_grads(order.iter().rev().copied(), span)?;
+        Ok(Obj::None)
+    }
+
+    fn backward_node(&mut self, id: ValueId, span: Span) -> Result<Obj, ScriptError> {
+        self.graph.backward_node(id);
+        self.propagate_grad_type(id);
+        self.check_grads(std::iter::once(id), span)?;
+        Ok(Obj::None)
+    }
+
+    /// Python's type of `operand.grad += local * out.grad` for each operand.
+    fn propagate_grad_type(&mut self, id: ValueId) {
+        let node = self.graph.node(id);
+        let Some(op) = node.op else { return };
+        let operands = self.graph.operands(id);
+        let out_int = self.info(id).grad_int;
+        for (i, o) in operands.iter().enumerate() {
+            let local_int = match op {
+                Op::Add | Op::Relu => true,
+                Op::Mul => self.info(operands[1 - i]).data_int,
+                Op::Pow(Exponent::Int(k)) => k >= 1 && self.info(*o).data_int,
+                Op::Pow(Exponent::Float(_)) | Op::Tanh | Op::Exp => false,
+            };
+            let info = self.info_mut(*o);
+            info.grad_int = info.grad_int && local_int && out_int;
+        }
+    }
+
+    /// Finds the op whose local derivative made a gradient non-finite.
+    fn check_grads(
+        &self,
+        nodes: impl Iterator<Item = ValueId>,
+        span: Span,
+    ) -> Result<(), ScriptError> {
+        if self.options.ieee {
+            return Ok(());
+        }
+        for id in nodes {
+            let node = self.graph.node(id);
+            let Some(op) = node.op else { continue };
+            let operands = self.graph.operands(id);
+            let a = self.graph.data(operands[0]);
+            let b = operands.get(1).map_or(0.0, |o| self.graph.data(*o));
+            let local = op.local_grads(a, b, node.data);
+            let bad = operands.iter().enumerate().any(|(i, o)| {
+                !self.graph.grad(*o).is_finite() && !(local[i] * node.grad).is_finite()
+            });
+            if bad && node.grad.is_finite() {
+                return Err(math_error(
+                    span,
+                    format!("the backward pass gives a non-finite gradient through `{op}` (its input is {})", pyfmt::repr_float(a)),
+                )
+                .label("in this backward pass")
+                .related(self.info(id).span, format!("`{op}` created here"))
+                .help("the derivative is infinite at this input; pass --ieee to allow inf and nan"));
+            }
+        }
+        Ok(())
+    }
+
+    fn fstring(&mut self, parts: &[FPart]) -> Result<String, ScriptError> {
+        let mut s = String::new();
+        for p in parts {
+            match p {
+                FPart::Text(t) => s.push_str(t),
+                FPart::Field {
+                    expr,
+                    conversion,
+                    spec,
+                    debug,
+                } => {
+                    let v = self.eval(expr)?;
+                    if let Some(d) = debug {
+                        s.push_str(d);
+                    }
+                    let text = if let Some(c) = conversion {
+                        let t = if *c == 'r' {
+                            self.to_repr(&v)
+                        } else {
+                            self.to_str(&v)
+                        };
+                        pyfmt::format_str(&t, spec)
+                    } else {
+                        match (&v, v.number()) {
+                            (_, Some(n)) => pyfmt::format_number(n, spec),
+                            (Obj::Str(t), _) => pyfmt::format_str(t, spec),
+                            _ if spec.is_empty() => Ok(self.to_str(&v)),
+                            _ => Err(pyfmt::FormatError(format!(
+                                "unsupported format string passed to {}.__format__",
+                                v.type_name()
+                            ))),
+                        }
+                    };
+                    s.push_str(&text.map_err(|e| type_error(expr.span, e.0))?);
+                }
+            }
+        }
+        Ok(s)
+    }
+
+    fn number_of(&self, data: f64, int: bool) -> String {
+        if int {
+            pyfmt::repr_int(data as i64)
+        } else {
+            pyfmt::repr_float(data)
+        }
+    }
+
+    /// Python's `str(v)`.
+    fn to_str(&self, v: &Obj) -> String {
+        match v {
+            Obj::Str(s) => s.to_string(),
+            other => self.to_repr(other),
+        }
+    }
+
+    /// Python's `repr(v)`; a Value prints as micrograd's `__repr__`.
+    fn to_repr(&self, v: &Obj) -> String {
+        match v {
+            Obj::Int(i) => pyfmt::repr_int(*i),
+            Obj::Float(x) => pyfmt::repr_float(*x),
+            Obj::Str(s) => format!(
+                "'{}'",
+                s.replace('\\', "\\\\")
+                    .replace('\'', "\\'")
+                    .replace('\n', "\\n")
+            ),
+            Obj::Value(id) => {
+                let n = self.graph.node(*id);
+                let info = self.info(*id);
+                format!(
+                    "Value(data={}, grad={})",
+                    self.number_of(n.data, info.data_int),
+                    self.number_of(n.grad, info.grad_int)
+                )
+            }
+            Obj::Builtin(name) => format!("<built-in function {name}>"),
+            Obj::Method(_, m) => format!("<bound method Value.{m}>"),
+            Obj::Module(m) => format!("<module '{m}'>"),
+            Obj::None => "None".into(),
+        }
+    }
+}
+
+fn overflow(span: Span) -> ScriptError {
+    math_error(span, "integer overflow")
+        .help("gradviz integers are 64-bit; use floats (1e30) for larger numbers")
+}
+
+fn non_finite_forward(op: Op, a: f64, data: f64, span: Span) -> ScriptError {
+    let input = pyfmt::repr_float(a);
+    let (msg, help) = match op {
+        Op::Pow(k) if a == 0.0 && k.value() < 0.0 => (
+            format!("division by zero: `{op}` of 0"),
+            "micrograd computes a / b as a * b**-1, so b must not be zero",
+        ),
+        Op::Pow(k) if a < 0.0 && k.value().fract() != 0.0 => (
+            format!("`{op}` of a negative number ({input}) is not a real number"),
+            "fractional powers need a non-negative base",
+        ),
+        Op::Exp => (
+            format!("overflow: `exp` of {input} is too large for a float"),
+            "scale the input down; pass --ieee to allow inf",
+        ),
+        _ => (
+            format!("`{op}` gives {} (input {input})", pyfmt::repr_float(data)),
+            "pass --ieee to allow inf and nan",
+        ),
+    };
+    math_error(span, msg).label("this operation").help(help)
+}
+
+/// Python arithmetic on two plain numbers.
+fn num_binop(op: BinOp, a: Number, b: Number, span: Span) -> Result<Number, ScriptError> {
+    use Number::{Float, Int};
+    let zero_div = || math_error(span, "division by zero").label("dividing by zero here");
+    if let (Int(x), Int(y)) = (a, b) {
+        let int = match op {
+            BinOp::Add => x.checked_add(y),
+            BinOp::Sub => x.checked_sub(y),
+            BinOp::Mul => x.checked_mul(y),
+            BinOp::Div => None,
+            BinOp::Pow if y >= 0 => Some(
+                u32::try_from(y)
+                    .ok()
+                    .and_then(|e| x.checked_pow(e))
+                    .ok_or_else(|| overflow(span))?,
+            ),
+            BinOp::Pow => None,
+        };
+        if let Some(r) = int {
+            return Ok(Int(r));
+        }
+        if op != BinOp::Div && op != BinOp::Pow {
+            return Err(overflow(span));
+        }
+    }
+    let (x, y) = (as_f64(a), as_f64(b));
+    Ok(Float(match op {
+        BinOp::Add => x + y,
+        BinOp::Sub => x - y,
+        BinOp::Mul => x * y,
+        BinOp::Div if y == 0.0 => return Err(zero_div()),
+        BinOp::Div => x / y,
+        BinOp::Pow => {
+            if x == 0.0 && y < 0.0 {
+                return Err(math_error(
+                    span,
+                    "division by zero: 0 cannot be raised to a negative power",
+                ));
+            }
+            if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
+                return Err(math_error(
+                    span,
+                    "a negative number raised to a fractional power is complex",
+                )
+                .help("complex numbers are not supported"));
+            }
+            let r = libm::pow(x, y);
+            if r.is_infinite() && x.is_finite() && y.is_finite() {
+                return Err(math_error(span, "numerical result out of range (overflow)"));
+            }
+            r
+        }
+    }))
+}
+
+fn builtin_number_fn(name: &str, n: Number, span: Span) -> Result<Obj, ScriptError> {
+    let x = as_f64(n);
+    let domain = || math_error(span, "math domain error");
+    Ok(match name {
+        "float" => Obj::Float(x),
+        "int" => match n {
+            Number::Int(i) => Obj::Int(i),
+            Number::Float(f) if f.is_finite() && f.abs() < 9.2e18 => Obj::Int(f.trunc() as i64),
+            Number::Float(_) => {
+                return Err(math_error(span, "cannot convert this float to an integer"));
+            }
+        },
+        "abs" => match n {
+            Number::Int(i) => Obj::Int(i.checked_abs().ok_or_else(|| overflow(span))?),
+            Number::Float(f) => Obj::Float(f.abs()),
+        },
+        "math.exp" => {
+            let r = libm::exp(x);
+            if r.is_infinite() && x.is_finite() {
+                return Err(math_error(span, "math range error (overflow in math.exp)"));
+            }
+            Obj::Float(r)
+        }
+        "math.log" if x <= 0.0 => return Err(domain()),
+        "math.log" => Obj::Float(libm::log(x)),
+        "math.sqrt" if x < 0.0 => return Err(domain()),
+        "math.sqrt" => Obj::Float(libm::sqrt(x)),
+        "math.tanh" => Obj::Float(libm::tanh(x)),
+        "math.sin" => Obj::Float(libm::sin(x)),
+        "math.cos" => Obj::Float(libm::cos(x)),
+        _ => {
+            return Err(ScriptError::new(
+                ErrorKind::Unsupported,
+                span,
+                format!("`{name}` is not supported"),
+            ));
+        }
+    })
+}
+
+/// Levenshtein distance, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(src: &str) -> String {
+        let mut out = Vec::new();
+        run(src, &Options::default(), &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn error(src: &str) -> ScriptError {
+        run(src, &Options::default(), &mut Vec::new()).unwrap_err()
+    }
+
+    #[test]
+    fn numbers_print_like_python() {
+        assert_eq!(
+            output("print(1/3, 2**10, 2**-1, 7 - 2.5, -0.0)"),
+            "0.3333333333333333 1024 0.5 4.5 -0.0\n"
+        );
+        assert_eq!(
+            output("x = 3.0\nh = 0.0001\nprint((x + h - x) / h)"),
+            "1.0000000000021103\n"
+        );
+        assert_eq!(output("print('a', 1, sep='-', end='!')"), "a-1!");
+        assert_eq!(
+            output("print(f'{1.5=} {2:>3} {\"s\"!r} {{}}')"),
+            "1.5=1.5   2 's' {}\n"
+        );
+    }
+
+    #[test]
+    fn ints_and_grads_keep_micrograds_python_types() {
+        assert_eq!(
+            output("a = Value(3)\nprint(a, a.data)"),
+            "Value(data=3, grad=0) 3\n"
+        );
+        assert_eq!(
+            output("a = Value(3.0)\nb = a + a\nb.backward()\nprint(a.grad)"),
+            "2\n"
+        );
+        assert_eq!(
+            output("a = Value(3.0)\nb = a * 3\nb.backward()\nprint(a.grad)"),
+            "3\n"
+        );
+        assert_eq!(
+            output("a = Value(0.0)\nb = a.tanh()\nb.backward()\nprint(b.grad, a.grad)"),
+            "1 1.0\n"
+        );
+    }
+
+    #[test]
+    fn math_errors_point_at_the_operation() {
+        let e = error("a = Value(0.0)\nb = Value(1.0) / a");
+        assert_eq!(e.kind, ErrorKind::Math);
+        assert_eq!(e.message, "division by zero: `**-1` of 0");
+        let e = error("a = Value(1000.0).exp()");
+        assert!(e.message.starts_with("overflow"), "{}", e.message);
+        let e = error("a = Value(0.0)\nb = a ** 0.5\nb.backward()");
+        assert!(
+            e.message.contains("non-finite gradient through `**0.5`"),
+            "{}",
+            e.message
+        );
+        let mut out = Vec::new();
+        let ieee = Options {
+            ieee: true,
+            ..Options::default()
+        };
+        assert!(run("a = Value(0.0)\nb = 1 / a", &ieee, &mut out).is_ok());
+    }
+}

@@ -1,0 +1,9 @@
+# micrograd test/test_engine.py::test_sanity_check
+from micrograd.engine import Value
+x = Value(-4.0)
+z = 2 * x + 2 + x
+q = z.relu() + z * x
+h = (z * z).relu()
+y = h + q + q * x
+y.backward()
+print(y.data, x.grad)
