@@ -100,11 +100,11 @@ impl Op {
         match self {
             Op::Add => a + b,
             Op::Mul => a * b,
-            Op::Pow(k) => libm::pow(a, k.value()),
-            // libm's tanh is stable for large |a|, where (e^2a - 1)/(e^2a + 1)
-            // overflows to nan.
-            Op::Tanh => libm::tanh(a),
-            Op::Exp => libm::exp(a),
+            Op::Pow(k) => a.powf(k.value()),
+            // The C library's tanh (as Python's math.tanh) is stable for large |a|,
+            // where the lecture's (e^2a - 1)/(e^2a + 1) overflows to nan.
+            Op::Tanh => a.tanh(),
+            Op::Exp => a.exp(),
             // micrograd: `0 if self.data < 0 else self.data`
             Op::Relu => {
                 if a < 0.0 {
@@ -130,7 +130,7 @@ impl Op {
             // d(a*b)/da = b, d(a*b)/db = a
             Op::Mul => [b, a],
             // d(a^k)/da = k * a^(k-1)
-            Op::Pow(k) => [k.value() * libm::pow(a, k.value() - 1.0), 0.0],
+            Op::Pow(k) => [k.value() * a.powf(k.value() - 1.0), 0.0],
             // d tanh(a)/da = 1 - tanh(a)^2
             Op::Tanh => [1.0 - out * out, 0.0],
             // d e^a/da = e^a

@@ -163,8 +163,8 @@ struct NodeInfo {
     span: Span,
 }
 
-const BUILTINS: [&str; 9] = [
-    "Value", "print", "draw_dot", "float", "int", "abs", "Neuron", "Layer", "MLP",
+const BUILTINS: [&str; 11] = [
+    "Value", "print", "draw_dot", "float", "int", "abs", "str", "repr", "Neuron", "Layer", "MLP",
 ];
 const MODULES: [&str; 4] = ["math", "random", "micrograd", "nn"];
 const VALUE_METHODS: [&str; 5] = ["tanh", "relu", "exp", "backward", "_backward"];
@@ -622,6 +622,15 @@ impl Evaluator<'_> {
                 format!("`{name}` from micrograd.nn is not available in scripts yet"),
             )
             .help("use `gradviz train` for the nn module's MLPs")),
+            Obj::Builtin(name @ ("str" | "repr")) => {
+                let vals = self.positional(args, name, 1, span)?;
+                let text = if name == "str" {
+                    self.to_str(&vals[0])
+                } else {
+                    self.to_repr(&vals[0])
+                };
+                Ok(Obj::Str(text.into()))
+            }
             Obj::Builtin(name) => {
                 let vals = self.positional(args, name, 1, span)?;
                 let x = &vals[0];
@@ -1049,7 +1058,7 @@ fn num_binop(op: BinOp, a: Number, b: Number, span: Span) -> Result<Number, Scri
                 )
                 .help("complex numbers are not supported"));
             }
-            let r = libm::pow(x, y);
+            let r = x.powf(y);
             if r.is_infinite() && x.is_finite() && y.is_finite() {
                 return Err(math_error(span, "numerical result out of range (overflow)"));
             }
@@ -1075,19 +1084,19 @@ fn builtin_number_fn(name: &str, n: Number, span: Span) -> Result<Obj, ScriptErr
             Number::Float(f) => Obj::Float(f.abs()),
         },
         "math.exp" => {
-            let r = libm::exp(x);
+            let r = x.exp();
             if r.is_infinite() && x.is_finite() {
                 return Err(math_error(span, "math range error (overflow in math.exp)"));
             }
             Obj::Float(r)
         }
         "math.log" if x <= 0.0 => return Err(domain()),
-        "math.log" => Obj::Float(libm::log(x)),
+        "math.log" => Obj::Float(x.ln()),
         "math.sqrt" if x < 0.0 => return Err(domain()),
-        "math.sqrt" => Obj::Float(libm::sqrt(x)),
-        "math.tanh" => Obj::Float(libm::tanh(x)),
-        "math.sin" => Obj::Float(libm::sin(x)),
-        "math.cos" => Obj::Float(libm::cos(x)),
+        "math.sqrt" => Obj::Float(x.sqrt()),
+        "math.tanh" => Obj::Float(x.tanh()),
+        "math.sin" => Obj::Float(x.sin()),
+        "math.cos" => Obj::Float(x.cos()),
         _ => {
             return Err(ScriptError::new(
                 ErrorKind::Unsupported,

@@ -307,8 +307,8 @@ impl Lexer<'_> {
     fn number(&mut self) -> Result<(), ScriptError> {
         let start = self.pos;
         let bytes = self.src.as_bytes();
-        let lower = self.src[start..].to_ascii_lowercase();
-        if lower.starts_with("0x") || lower.starts_with("0o") || lower.starts_with("0b") {
+        let prefix = bytes.get(start..start + 2).map(<[u8]>::to_ascii_lowercase);
+        if matches!(prefix.as_deref(), Some(b"0x" | b"0o" | b"0b")) {
             let radix = match bytes[start + 1].to_ascii_lowercase() {
                 b'x' => 16,
                 b'o' => 8,

@@ -21,6 +21,11 @@ const BINARY: [(&str, BinOp, u8, u8); 5] = [
 ];
 const PREFIX_BP: u8 = 30; // -x binds tighter than * but looser than **: -x**2 == -(x**2)
 
+/// Limits that keep evaluation and dropping of the tree off deep recursion:
+/// nested parentheses / unary operators, and operators in one statement.
+const MAX_NESTING: usize = 200;
+const MAX_OPERATORS: usize = 1_000;
+
 /// Parses a whole script.
 ///
 /// ```
@@ -29,7 +34,7 @@ const PREFIX_BP: u8 = 30; // -x binds tighter than * but looser than **: -x**2 =
 /// ```
 pub fn parse(src: &str) -> Result<Vec<Stmt>, ScriptError> {
     let tokens = tokenize(src, 0)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser::new(tokens);
     let mut stmts = Vec::new();
     loop {
         while p.eat_op(";") || p.peek() == &Tok::Newline {
@@ -52,7 +57,7 @@ pub fn parse(src: &str) -> Result<Vec<Stmt>, ScriptError> {
 /// offset by `base`.
 pub(crate) fn parse_expr_at(src: &str, base: usize) -> Result<Expr, ScriptError> {
     let tokens = tokenize(src, base)?;
-    let mut p = Parser { tokens, pos: 0 };
+    let mut p = Parser::new(tokens);
     let e = p.expr(0)?;
     if p.peek() != &Tok::Newline && p.peek() != &Tok::Eof {
         return Err(p.unexpected("expected the end of the expression"));
@@ -63,9 +68,34 @@ pub(crate) fn parse_expr_at(src: &str, base: usize) -> Result<Expr, ScriptError>
 struct Parser {
     tokens: Vec<Token>,
     pos: usize,
+    nesting: usize,
+    operators: usize,
 }
 
 impl Parser {
+    fn new(tokens: Vec<Token>) -> Self {
+        Parser {
+            tokens,
+            pos: 0,
+            nesting: 0,
+            operators: 0,
+        }
+    }
+
+    /// Counts one operator of the current statement.
+    fn count_operator(&mut self) -> Result<(), ScriptError> {
+        self.operators += 1;
+        if self.operators > MAX_OPERATORS {
+            return Err(ScriptError::new(
+                ErrorKind::Limit,
+                self.span(),
+                format!("statement too long: more than {MAX_OPERATORS} operators"),
+            )
+            .help("split the expression over several statements (x = ...; x = x + ...)"));
+        }
+        Ok(())
+    }
+
     fn peek(&self) -> &Tok {
         &self.tokens[self.pos].tok
     }
@@ -120,6 +150,7 @@ impl Parser {
     }
 
     fn statement(&mut self) -> Result<Stmt, ScriptError> {
+        self.operators = 0;
         let start = self.span();
         if self.peek() == &Tok::Indent {
             return Err(ScriptError::new(ErrorKind::Syntax, start, "unexpected indent")
@@ -275,6 +306,21 @@ impl Parser {
     /// Pratt loop: a prefix expression, then binary operators while they bind
     /// at least as tightly as `min_bp`.
     fn expr(&mut self, min_bp: u8) -> Result<Expr, ScriptError> {
+        self.nesting += 1;
+        if self.nesting > MAX_NESTING {
+            return Err(ScriptError::new(
+                ErrorKind::Limit,
+                self.span(),
+                format!("expression nested too deeply (more than {MAX_NESTING} levels)"),
+            )
+            .help("split the expression over several statements"));
+        }
+        let e = self.expr_inner(min_bp);
+        self.nesting -= 1;
+        e
+    }
+
+    fn expr_inner(&mut self, min_bp: u8) -> Result<Expr, ScriptError> {
         let mut lhs = self.prefix()?;
         loop {
             let op = match self.peek() {
@@ -294,6 +340,7 @@ impl Parser {
             if lbp < min_bp {
                 return Ok(lhs);
             }
+            self.count_operator()?;
             self.bump();
             let rhs = self.expr(rbp)?;
             let span = lhs.span.to(rhs.span);
@@ -371,6 +418,9 @@ impl Parser {
 
     fn postfix(&mut self, mut e: Expr) -> Result<Expr, ScriptError> {
         loop {
+            if matches!(self.peek(), Tok::Op("." | "(")) {
+                self.count_operator()?;
+            }
             if self.eat_op(".") {
                 let t = self.bump();
                 let Tok::Name(attr) = t.tok else {
@@ -745,6 +795,12 @@ mod tests {
             let e = parse(src).unwrap_err();
             assert_eq!(e.message, want, "{src}");
         }
+        let deep = format!("x = {}1{}", "(".repeat(100_000), ")".repeat(100_000));
+        assert_eq!(parse(&deep).unwrap_err().kind, ErrorKind::Limit);
+        let long = format!("x = 1{}", " + 1".repeat(100_000));
+        assert_eq!(parse(&long).unwrap_err().kind, ErrorKind::Limit);
+        let minus = format!("x = {}1", "-".repeat(100_000));
+        assert_eq!(parse(&minus).unwrap_err().kind, ErrorKind::Limit);
         let e = parse("a = = 1").unwrap_err();
         assert_eq!(e.kind, ErrorKind::Syntax);
         assert_eq!(e.span, Span::new(4, 5));

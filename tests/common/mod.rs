@@ -1,0 +1,107 @@
+//! Shared helpers of the integration tests: running the `gradviz` binary and
+//! the one place that configures insta (snapshots live in `snapshots/`).
+#![allow(dead_code)]
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// The repository root.
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A path under the repository root.
+pub fn path(rel: &str) -> PathBuf {
+    root().join(rel)
+}
+
+/// The result of one CLI run.
+pub struct Run {
+    pub code: i32,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8(o.stdout).expect("stdout is UTF-8"),
+            stderr: String::from_utf8(o.stderr).expect("stderr is UTF-8"),
+        }
+    }
+}
+
+/// `gradviz ARGS` run in the repository root.
+pub fn gradviz(args: &[&str]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args(args)
+        .current_dir(root())
+        .output()
+        .expect("gradviz runs")
+        .into()
+}
+
+/// `gradviz ARGS` with `input` on stdin.
+pub fn gradviz_stdin(args: &[&str], input: &str) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args(args)
+        .current_dir(root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gradviz starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    // The child may exit before reading everything; that is its business.
+    let _ = stdin.write_all(input.as_bytes());
+    drop(stdin);
+    child.wait_with_output().expect("gradviz runs").into()
+}
+
+/// Runs a successful command and returns its stdout.
+pub fn ok(args: &[&str]) -> String {
+    let r = gradviz(args);
+    assert_eq!(r.code, 0, "gradviz {args:?} failed:\n{}", r.stderr);
+    r.stdout
+}
+
+/// Runs a script given as text (through stdin) and returns its stdout.
+pub fn ok_stdin(args: &[&str], input: &str) -> String {
+    let r = gradviz_stdin(args, input);
+    assert_eq!(r.code, 0, "gradviz {args:?} failed:\n{}", r.stderr);
+    r.stdout
+}
+
+/// Asserts a snapshot stored as `snapshots/NAME.snap`.
+pub fn snapshot(name: &str, value: &str) {
+    let mut settings = insta::Settings::clone_current();
+    settings.set_snapshot_path(root().join("snapshots"));
+    settings.set_prepend_module_to_snapshot(false);
+    settings.bind(|| insta::assert_snapshot!(name, value));
+}
+
+/// The fixture scripts, sorted by name.
+pub fn fixtures() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(path("fixtures"))
+        .expect("fixtures/ exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "py"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// A fixture's file stem.
+pub fn stem(p: &Path) -> String {
+    p.file_stem()
+        .expect("a file name")
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Parses gradviz's JSON output (one diagram).
+pub fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).expect("valid JSON")
+}
