@@ -41,6 +41,59 @@ pub fn repr_float(x: f64) -> String {
     out
 }
 
+/// Python's `repr()` of a string: single quotes unless the text has a `'`
+/// and no `"`, escapes for the quote, backslashes and unprintable characters.
+///
+/// ```
+/// use gradviz::pyfmt::repr_str;
+/// assert_eq!(repr_str("a'b"), r#""a'b""#);
+/// assert_eq!(repr_str("tab\there\n"), r"'tab\there\n'");
+/// assert_eq!(repr_str("\u{0}é"), r"'\x00é'");
+/// ```
+pub fn repr_str(s: &str) -> String {
+    let quote = if s.contains('\'') && !s.contains('"') {
+        '"'
+    } else {
+        '\''
+    };
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push(quote);
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c == quote => {
+                out.push('\\');
+                out.push(c);
+            }
+            c if !is_printable(c) => {
+                let n = c as u32;
+                let _ = match n {
+                    0..=0xff => write!(out, "\\x{n:02x}"),
+                    0x100..=0xffff => write!(out, "\\u{n:04x}"),
+                    _ => write!(out, "\\U{n:08x}"),
+                };
+            }
+            c => out.push(c),
+        }
+    }
+    out.push(quote);
+    out
+}
+
+/// Python's `str.isprintable` for the characters that matter in practice:
+/// controls, separators other than the space, and format characters.
+fn is_printable(c: char) -> bool {
+    !(c.is_control()
+        || matches!(
+            c,
+            '\u{a0}' | '\u{ad}' | '\u{1680}' | '\u{2000}'..='\u{200f}' | '\u{2028}'..='\u{202f}'
+                | '\u{205f}'..='\u{2064}' | '\u{3000}' | '\u{feff}' | '\u{fff9}'..='\u{fffb}'
+        ))
+}
+
 /// Python's `str()` of an integer.
 ///
 /// ```
@@ -121,7 +174,11 @@ struct Spec {
     fill: Option<char>,
     align: Option<char>,
     sign: Option<char>,
+    /// `z`: a negative zero after rounding prints as zero.
+    z: bool,
     alternate: bool,
+    /// The `0` flag: zero padding after the sign (numbers) or `0` fill.
+    zero: bool,
     width: usize,
     grouping: Option<char>,
     precision: Option<usize>,
@@ -150,17 +207,16 @@ fn parse_spec(spec: &str) -> Result<Spec, FormatError> {
         s.sign = Some(chars[i]);
         i += 1;
     }
+    if i < chars.len() && chars[i] == 'z' {
+        s.z = true;
+        i += 1;
+    }
     if i < chars.len() && chars[i] == '#' {
         s.alternate = true;
         i += 1;
     }
     if i < chars.len() && chars[i] == '0' {
-        if s.fill.is_none() {
-            s.fill = Some('0');
-        }
-        if s.align.is_none() {
-            s.align = Some('=');
-        }
+        s.zero = true;
         i += 1;
     }
     let start = i;
@@ -217,34 +273,83 @@ fn digits_value(d: &[char]) -> Result<usize, FormatError> {
 /// ```
 pub fn format_number(x: Number, spec: &str) -> Result<String, FormatError> {
     let s = parse_spec(spec)?;
-    let (negative, body) = match x {
+    if s.grouping.is_some() && matches!(s.kind, Some('n' | 'c' | 's')) {
+        return Err(FormatError(format!(
+            "Cannot specify '{}' with '{}'.",
+            s.grouping.unwrap_or(','),
+            s.kind.unwrap_or('n')
+        )));
+    }
+    let (mut negative, body) = match x {
         Number::Int(i) => match s.kind {
-            None | Some('d') | Some('n') => {
+            None | Some('d' | 'n' | 'x' | 'X' | 'o' | 'b' | 'c') => {
                 if s.precision.is_some() {
                     return Err(FormatError(
-                        "precision not allowed in integer format specifier".into(),
+                        "Precision not allowed in integer format specifier".into(),
                     ));
                 }
-                (i < 0, group(&i.unsigned_abs().to_string(), s.grouping))
+                (i < 0, int_body(i, &s)?)
             }
             Some(_) => float_body(i as f64, &s)?,
         },
-        Number::Float(f) => {
-            if s.kind == Some('d') {
-                return Err(FormatError(
-                    "unknown format code 'd' for object of type 'float'".into(),
-                ));
-            }
-            float_body(f, &s)?
-        }
+        Number::Float(f) => float_body(f, &s)?,
     };
+    let has_digits = body.bytes().any(|b| b.is_ascii_digit());
+    if s.z && negative && has_digits && body.bytes().all(|b| !b.is_ascii_digit() || b == b'0') {
+        negative = false;
+    }
     let sign = match (negative, s.sign) {
         (true, _) => "-",
         (false, Some('+')) => "+",
         (false, Some(' ')) => " ",
         _ => "",
     };
+    if s.zero && s.fill.is_none() && s.align.is_none() && s.grouping.is_some() && has_digits {
+        return Ok(zero_pad_grouped(sign, &body, &s));
+    }
     Ok(pad(sign, &body, &s, '>'))
+}
+
+/// The digits of an int without its sign: decimal, hex, octal, binary, or a
+/// character.
+fn int_body(i: i64, s: &Spec) -> Result<String, FormatError> {
+    let a = i.unsigned_abs();
+    let prefix = |p: &str| {
+        if s.alternate {
+            p.to_string()
+        } else {
+            String::new()
+        }
+    };
+    Ok(match s.kind {
+        Some('x') => prefix("0x") + &group_every(&format!("{a:x}"), s.grouping, 4),
+        Some('X') => prefix("0X") + &group_every(&format!("{a:X}"), s.grouping, 4),
+        Some('o') => prefix("0o") + &group_every(&format!("{a:o}"), s.grouping, 4),
+        Some('b') => prefix("0b") + &group_every(&format!("{a:b}"), s.grouping, 4),
+        Some('c') => match u32::try_from(i).ok().and_then(char::from_u32) {
+            Some(c) => c.to_string(),
+            None => return Err(FormatError("%c arg not in range(0x110000)".into())),
+        },
+        _ => group(&a.to_string(), s.grouping),
+    })
+}
+
+/// Python's `0` flag with grouping: the zeros are grouped too
+/// (`format(1234, '010,')` is `00,001,234`).
+fn zero_pad_grouped(sign: &str, body: &str, s: &Spec) -> String {
+    let split = body
+        .find(|c: char| !c.is_ascii_digit() && Some(c) != s.grouping)
+        .unwrap_or(body.len());
+    let (int, rest) = body.split_at(split);
+    let digits: String = int.chars().filter(char::is_ascii_digit).collect();
+    let need = s.width.saturating_sub(sign.len() + rest.chars().count());
+    let mut padded = digits;
+    let mut grouped = group(&padded, s.grouping);
+    while grouped.len() < need {
+        padded.insert(0, '0');
+        grouped = group(&padded, s.grouping);
+    }
+    format!("{sign}{grouped}{rest}")
 }
 
 /// Formats a string as Python's `format(s, spec)` does (`s` type or none).
@@ -256,14 +361,27 @@ pub fn format_str(text: &str, spec: &str) -> Result<String, FormatError> {
     let s = parse_spec(spec)?;
     if !matches!(s.kind, None | Some('s')) {
         return Err(FormatError(format!(
-            "unknown format code '{}' for object of type 'str'",
+            "Unknown format code '{}' for object of type 'str'",
             s.kind.unwrap_or('s')
         )));
     }
     if s.sign.is_some() {
         return Err(FormatError(
-            "sign not allowed in string format specifier".into(),
+            "Sign not allowed in string format specifier".into(),
         ));
+    }
+    if s.alternate {
+        return Err(FormatError(
+            "Alternate form (#) not allowed in string format specifier".into(),
+        ));
+    }
+    if s.align == Some('=') {
+        return Err(FormatError(
+            "'=' alignment not allowed in string format specifier".into(),
+        ));
+    }
+    if let Some(g) = s.grouping {
+        return Err(FormatError(format!("Cannot specify '{g}' with 's'.")));
     }
     let text: String = match s.precision {
         Some(p) => text.chars().take(p).collect(),
@@ -274,6 +392,13 @@ pub fn format_str(text: &str, spec: &str) -> Result<String, FormatError> {
 
 /// The digits of a float without its sign, per the spec's type and precision.
 fn float_body(x: f64, s: &Spec) -> Result<(bool, String), FormatError> {
+    if let Some(c) = s.kind
+        && !matches!(c, 'f' | 'F' | 'e' | 'E' | 'g' | 'G' | 'n' | '%')
+    {
+        return Err(FormatError(format!(
+            "Unknown format code '{c}' for object of type 'float'"
+        )));
+    }
     let negative = x.is_sign_negative() && !x.is_nan();
     let a = x.abs();
     let upper = matches!(s.kind, Some('F' | 'E' | 'G'));
@@ -305,7 +430,12 @@ fn float_body(x: f64, s: &Spec) -> Result<(bool, String), FormatError> {
         None => match s.precision {
             // No type and no precision is `str(x)`, i.e. `repr(x)`.
             None => {
-                let r = repr_float(a);
+                let mut r = repr_float(a);
+                if s.alternate && !r.contains('.') {
+                    // `#` keeps the point: format(1e16, '#') is '1.e+16'.
+                    let at = r.find('e').unwrap_or(r.len());
+                    r.insert(at, '.');
+                }
                 match r.split_once('.') {
                     Some((int, frac)) if s.grouping.is_some() => {
                         format!("{}.{frac}", group(int, s.grouping))
@@ -315,11 +445,7 @@ fn float_body(x: f64, s: &Spec) -> Result<(bool, String), FormatError> {
             }
             Some(p) => general(a, p, s, upper, true),
         },
-        Some(c) => {
-            return Err(FormatError(format!(
-                "unknown format code '{c}' for object of type 'float'"
-            )));
-        }
+        Some(_) => unreachable!("the type was checked above"),
     };
     Ok((negative, body))
 }
@@ -346,15 +472,6 @@ fn fixed(a: f64, precision: usize, s: &Spec) -> String {
 /// which keeps at least one digit after the point in fixed notation.
 fn general(a: f64, precision: usize, s: &Spec, upper: bool, repr_like: bool) -> String {
     let p = precision.max(1);
-    if a == 0.0 {
-        return if s.alternate {
-            format!("0.{}", "0".repeat(p - 1))
-        } else if repr_like {
-            "0.0".into()
-        } else {
-            "0".into()
-        };
-    }
     let (digits, exp) = split_sci(&format!("{:.*e}", p - 1, a));
     let strip = |d: &str| -> String {
         if s.alternate {
@@ -364,7 +481,10 @@ fn general(a: f64, precision: usize, s: &Spec, upper: bool, repr_like: bool) -> 
         }
     };
     let mut out = String::new();
-    if -4 <= exp && exp < p as i32 {
+    // The no-type presentation switches to exponent notation one digit
+    // earlier than `g` (Python: "when exp >= p - 1").
+    let limit = if repr_like { p as i32 - 1 } else { p as i32 };
+    if -4 <= exp && exp < limit {
         let kept = strip(&digits);
         let kept = if kept.is_empty() {
             "0".to_string()
@@ -382,8 +502,10 @@ fn general(a: f64, precision: usize, s: &Spec, upper: bool, repr_like: bool) -> 
         if !frac.is_empty() {
             out.push('.');
             out.push_str(&frac);
-        } else if repr_like || s.alternate {
+        } else if repr_like {
             out.push_str(".0");
+        } else if s.alternate {
+            out.push('.');
         }
     } else {
         let kept = strip(&digits);
@@ -393,18 +515,26 @@ fn general(a: f64, precision: usize, s: &Spec, upper: bool, repr_like: bool) -> 
             kept
         };
         push_sci(&mut out, &kept, exp, if upper { 'E' } else { 'e' });
+        if s.alternate && !out.contains('.') {
+            out.insert(1, '.');
+        }
     }
     out
 }
 
 fn group(int_digits: &str, sep: Option<char>) -> String {
+    group_every(int_digits, sep, 3)
+}
+
+/// Inserts `sep` every `every` digits from the right.
+fn group_every(int_digits: &str, sep: Option<char>, every: usize) -> String {
     let Some(sep) = sep else {
         return int_digits.to_string();
     };
     let n = int_digits.len();
-    let mut out = String::with_capacity(n + n / 3);
+    let mut out = String::with_capacity(n + n / every);
     for (i, c) in int_digits.chars().enumerate() {
-        if i > 0 && (n - i).is_multiple_of(3) {
+        if i > 0 && (n - i).is_multiple_of(every) {
             out.push(sep);
         }
         out.push(c);
@@ -418,7 +548,14 @@ fn pad(sign: &str, body: &str, s: &Spec, default_align: char) -> String {
         return format!("{sign}{body}");
     }
     let n = s.width - len;
-    let fill = s.fill.unwrap_or(' ');
+    let zero = s.zero && s.fill.is_none();
+    let fill = s.fill.unwrap_or(if zero { '0' } else { ' ' });
+    // The `0` flag pads numbers after the sign; strings keep their alignment.
+    let default_align = if zero && default_align == '>' {
+        '='
+    } else {
+        default_align
+    };
     let fills = |k: usize| std::iter::repeat_n(fill, k).collect::<String>();
     match s.align.unwrap_or(default_align) {
         '<' => format!("{sign}{body}{}", fills(n)),
@@ -494,6 +631,9 @@ mod tests {
         assert_eq!(f(1.0, "#g"), "1.00000");
         assert_eq!(f(1.0, ".3"), "1.0");
         assert_eq!(f(1234.5, ".2"), "1.2e+03");
+        assert_eq!(f(100.0, ".3"), "1e+02");
+        assert_eq!(f(1.5, ".0"), "2e+00");
+        assert_eq!(f(1e16, "#"), "1.e+16");
         assert_eq!(f(24.70408163265306, ""), "24.70408163265306");
         assert_eq!(f(2.0, ">6"), "   2.0");
     }
@@ -509,11 +649,31 @@ mod tests {
         assert_eq!(format_number(Number::Int(3), ".2f").unwrap(), "3.00");
         assert_eq!(format_str("abc", ".2").unwrap(), "ab");
         assert_eq!(format_str("abc", "^7").unwrap(), "  abc  ");
+        assert_eq!(format_str("ab", "05").unwrap(), "ab000");
+        assert_eq!(
+            format_number(Number::Int(1234), "010,").unwrap(),
+            "00,001,234"
+        );
+        assert_eq!(
+            format_number(Number::Float(-1234.5), "012,.1f").unwrap(),
+            "-0,001,234.5"
+        );
+        assert_eq!(format_number(Number::Int(255), "#x").unwrap(), "0xff");
+        assert_eq!(format_number(Number::Int(-5), "08b").unwrap(), "-0000101");
+        assert_eq!(format_number(Number::Int(65), "c").unwrap(), "A");
+        assert_eq!(
+            format_number(Number::Float(-0.0001), "z.2f").unwrap(),
+            "0.00"
+        );
     }
 
     #[test]
     fn bad_specs_are_errors() {
         assert!(format_number(Number::Float(1.0), "d").is_err());
+        assert!(format_number(Number::Float(f64::INFINITY), "s").is_err());
+        assert!(format_number(Number::Int(1), ",n").is_err());
+        assert!(format_str("a", ",").is_err());
+        assert!(format_str("a", "=5").is_err());
         assert!(format_number(Number::Float(1.0), ".f").is_err());
         assert!(format_number(Number::Float(1.0), "q").is_err());
         assert!(format_number(Number::Int(1), ".2").is_err());

@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use super::output::{write_files, write_stdout};
+use super::output::{is_stream, write_files, write_stdout};
 use super::script_input::ScriptArgs;
 use gradviz::render::{DotOptions, RankDir, to_dot, to_json, to_shape};
 use gradviz::script::Diagram;
@@ -128,8 +128,8 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
         .collect();
     match output {
         None => write_stdout(join(&rendered, format).as_bytes()),
-        Some(path) if rendered.len() == 1 => {
-            write_files(&[(path.clone(), rendered[0].clone().into_bytes())])
+        Some(path) if rendered.len() == 1 || is_stream(path) => {
+            write_files(&[(path.clone(), join(&rendered, format).into_bytes())])
         }
         Some(path) => {
             let files: Vec<(PathBuf, Vec<u8>)> = rendered

@@ -45,25 +45,21 @@ impl ScriptArgs {
             path: self.script.clone(),
             source,
         };
-        if self.is_stdin() {
-            let mut text = String::new();
-            io::stdin().read_to_string(&mut text).map_err(io_err)?;
-            return Ok(Source {
-                name: "<stdin>".into(),
-                text,
-            });
-        }
-        let bytes = std::fs::read(&self.script).map_err(io_err)?;
+        let (name, bytes) = if self.is_stdin() {
+            let mut bytes = Vec::new();
+            io::stdin().read_to_end(&mut bytes).map_err(io_err)?;
+            ("<stdin>".to_string(), bytes)
+        } else {
+            let bytes = std::fs::read(&self.script).map_err(io_err)?;
+            (self.script.display().to_string(), bytes)
+        };
         let text = String::from_utf8(bytes).map_err(|_| {
             CliError::input(
-                format!("`{}` is not UTF-8 text", self.script.display()),
+                format!("`{name}` is not UTF-8 text"),
                 Some("save the script as UTF-8"),
             )
         })?;
-        Ok(Source {
-            name: self.script.display().to_string(),
-            text,
-        })
+        Ok(Source { name, text })
     }
 
     /// The runner options from the flags.

@@ -99,6 +99,8 @@ pub struct Arg {
     pub name: Option<String>,
     /// The value.
     pub value: Expr,
+    /// Where the whole argument (`key=value`) is.
+    pub span: Span,
 }
 
 /// Where an assignment stores its value.

@@ -79,6 +79,7 @@ pub fn run(src: &str, options: &Options, out: &mut dyn Write) -> Result<Run, Scr
         diagrams: Vec::new(),
         last_backward: None,
         last_assigned: None,
+        snapshot_nodes: 0,
     };
     for stmt in &stmts {
         ev.statement(stmt)?;
@@ -130,6 +131,17 @@ impl Obj {
         }
     }
 
+    /// The type with its article, for messages: "an int", "a Value".
+    fn a_type(&self) -> String {
+        let t = self.type_name();
+        let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+            "an"
+        } else {
+            "a"
+        };
+        format!("{article} {t}")
+    }
+
     fn number(&self) -> Option<Number> {
         match *self {
             Obj::Int(i) => Some(Number::Int(i)),
@@ -163,6 +175,38 @@ struct NodeInfo {
     span: Span,
 }
 
+/// Ints of Values beyond this are read back as floats (they are stored as f64).
+const I64_LIMIT: f64 = 9.2e18;
+
+/// The longest string a script may build (a script is not a memory test).
+const MAX_STR: usize = 1 << 24;
+
+/// Python built-ins that scripts do not have, named in the error.
+const PYTHON_BUILTINS: [&str; 22] = [
+    "round",
+    "len",
+    "max",
+    "min",
+    "sum",
+    "range",
+    "list",
+    "dict",
+    "set",
+    "tuple",
+    "sorted",
+    "enumerate",
+    "zip",
+    "map",
+    "filter",
+    "open",
+    "input",
+    "eval",
+    "exec",
+    "type",
+    "isinstance",
+    "pow",
+];
+
 const BUILTINS: [&str; 11] = [
     "Value", "print", "draw_dot", "float", "int", "abs", "str", "repr", "Neuron", "Layer", "MLP",
 ];
@@ -178,6 +222,8 @@ struct Evaluator<'a> {
     diagrams: Vec<Diagram>,
     last_backward: Option<ValueId>,
     last_assigned: Option<ValueId>,
+    /// Nodes held by `draw_dot` snapshots, counted against the limit.
+    snapshot_nodes: usize,
 }
 
 fn type_error(span: Span, msg: impl Into<String>) -> ScriptError {
@@ -213,7 +259,7 @@ impl Evaluator<'_> {
     }
 
     fn check_limit(&self, span: Span) -> Result<(), ScriptError> {
-        if self.graph.len() >= self.options.max_nodes {
+        if self.graph.len() + self.snapshot_nodes >= self.options.max_nodes {
             return Err(ScriptError::new(
                 ErrorKind::Limit,
                 span,
@@ -222,7 +268,9 @@ impl Evaluator<'_> {
                     self.options.max_nodes
                 ),
             )
-            .help("raise the limit with --max-nodes if this is intended"));
+            .help(
+                "raise the limit with --max-nodes if this is intended (draw_dot copies count too)",
+            ));
         }
         Ok(())
     }
@@ -274,7 +322,8 @@ impl Evaluator<'_> {
                     .help("pick another variable name"));
                 }
                 if let Obj::Value(id) = v {
-                    if self.options.auto_labels && self.graph.node(id).label.is_none() {
+                    // An empty label is micrograd's default, so it is unlabelled too.
+                    if self.options.auto_labels && self.graph.node(id).label_str().is_empty() {
                         self.graph.set_label(id, Some(name));
                     }
                     self.last_assigned = Some(id);
@@ -293,7 +342,7 @@ impl Evaluator<'_> {
         let Obj::Value(id) = *o else {
             return Err(type_error(
                 span,
-                format!("cannot set attribute `{attr}` on a {}", o.type_name()),
+                format!("cannot set attribute `{attr}` on a {}", o.a_type()),
             ));
         };
         match (attr, &v) {
@@ -311,7 +360,7 @@ impl Evaluator<'_> {
             ("data" | "grad", _) => {
                 return Err(type_error(
                     span,
-                    format!("`.{attr}` must be a number, not a {}", v.type_name()),
+                    format!("`.{attr}` must be a number, not {}", v.a_type()),
                 )
                 .help(format!(
                     "use `x.{attr}` of another value to copy its number"
@@ -320,7 +369,7 @@ impl Evaluator<'_> {
             ("label", _) => {
                 return Err(type_error(
                     span,
-                    format!("`.label` must be a string, not a {}", v.type_name()),
+                    format!("`.label` must be a string, not {}", v.a_type()),
                 ));
             }
             _ => {
@@ -374,6 +423,15 @@ impl Evaluator<'_> {
         if let Some(m) = MODULES.iter().find(|m| **m == name) {
             return Ok(Obj::Module(m));
         }
+        if PYTHON_BUILTINS.contains(&name) {
+            return Err(ScriptError::new(
+                ErrorKind::Unsupported,
+                span,
+                format!("the Python built-in `{name}` is not supported in scripts"),
+            )
+            .label("not supported")
+            .help(SUPPORTED));
+        }
         let mut err = ScriptError::new(
             ErrorKind::UnknownName,
             span,
@@ -402,9 +460,13 @@ impl Evaluator<'_> {
                 let node = self.graph.node(id);
                 let info = self.info(id);
                 Ok(match attr {
-                    "data" if info.data_int => Obj::Int(node.data as i64),
+                    "data" if info.data_int && node.data.abs() < I64_LIMIT => {
+                        Obj::Int(node.data as i64)
+                    }
                     "data" => Obj::Float(node.data),
-                    "grad" if info.grad_int => Obj::Int(node.grad as i64),
+                    "grad" if info.grad_int && node.grad.abs() < I64_LIMIT => {
+                        Obj::Int(node.grad as i64)
+                    }
                     "grad" => Obj::Float(node.grad),
                     "label" => Obj::Str(node.label_str().into()),
                     "_op" => Obj::Str(node.op.map(Op::name).unwrap_or_default().into()),
@@ -455,7 +517,7 @@ impl Evaluator<'_> {
             .help(SUPPORTED)),
             other => Err(type_error(
                 span,
-                format!("a {} has no attribute `{attr}`", other.type_name()),
+                format!("{} has no attribute `{attr}`", other.a_type()),
             )),
         }
     }
@@ -497,7 +559,16 @@ impl Evaluator<'_> {
                 let (a, b) = (l.number().unwrap_or(Number::Int(0)), r.number().unwrap_or(Number::Int(0)));
                 num_binop(op, a, b, span).map(from_number)
             }
-            (Add, Obj::Str(a), Obj::Str(b)) => Ok(Obj::Str(format!("{a}{b}").into())),
+            (Add, Obj::Str(a), Obj::Str(b)) => {
+                if a.len() + b.len() > MAX_STR {
+                    return Err(ScriptError::new(
+                        ErrorKind::Limit,
+                        span,
+                        format!("string too long (over {MAX_STR} bytes)"),
+                    ));
+                }
+                Ok(Obj::Str(format!("{a}{b}").into()))
+            }
             (Add, V(a), V(b)) => self.value_op(Op::Add, *a, *b, span),
             (Mul, V(a), V(b)) => self.value_op(Op::Mul, *a, *b, span),
             // a + 2, 2 + a (__radd__ swaps): a + Value(2)
@@ -613,7 +684,7 @@ impl Evaluator<'_> {
 
     fn call(&mut self, f: Obj, args: &[Arg], span: Span) -> Result<Obj, ScriptError> {
         match f {
-            Obj::Builtin("print") => self.print(args, span),
+            Obj::Builtin("print") => self.print(args),
             Obj::Builtin("Value") => self.value_ctor(args, span),
             Obj::Builtin("draw_dot") => self.draw_dot(args, span),
             Obj::Builtin(name @ ("Neuron" | "Layer" | "MLP")) => Err(ScriptError::new(
@@ -637,7 +708,7 @@ impl Evaluator<'_> {
                 let n = x.number().ok_or_else(|| {
                     type_error(
                         args[0].value.span,
-                        format!("{name}() needs a number, not a {}", x.type_name()),
+                        format!("{name}() needs a number, not {}", x.a_type()),
                     )
                 })?;
                 builtin_number_fn(name, n, span)
@@ -654,7 +725,7 @@ impl Evaluator<'_> {
             }
             other => Err(type_error(
                 span,
-                format!("a {} is not callable", other.type_name()),
+                format!("{} is not callable", other.a_type()),
             )),
         }
     }
@@ -669,7 +740,7 @@ impl Evaluator<'_> {
     ) -> Result<Vec<Obj>, ScriptError> {
         if let Some(a) = args.iter().find(|a| a.name.is_some()) {
             return Err(type_error(
-                a.value.span,
+                a.span,
                 format!(
                     "{name}() got an unexpected keyword argument `{}`",
                     a.name.as_deref().unwrap_or("")
@@ -701,7 +772,7 @@ impl Evaluator<'_> {
                     other => {
                         return Err(type_error(
                             a.value.span,
-                            format!("label must be a string, not a {}", other.type_name()),
+                            format!("label must be a string, not {}", other.a_type()),
                         ));
                     }
                 },
@@ -715,7 +786,7 @@ impl Evaluator<'_> {
                 }
                 (Some(k), _) => {
                     return Err(type_error(
-                        a.value.span,
+                        a.span,
                         format!("Value() got an unexpected keyword argument `{k}`"),
                     ));
                 }
@@ -736,7 +807,7 @@ impl Evaluator<'_> {
         let Some(n) = data.number() else {
             return Err(type_error(
                 dspan,
-                format!("Value() needs a number, not a {}", data.type_name()),
+                format!("Value() needs a number, not {}", data.a_type()),
             )
             .help("Value(x) wraps a number; a Value is already a Value"));
         };
@@ -753,7 +824,7 @@ impl Evaluator<'_> {
         Ok(Obj::Value(id))
     }
 
-    fn print(&mut self, args: &[Arg], span: Span) -> Result<Obj, ScriptError> {
+    fn print(&mut self, args: &[Arg]) -> Result<Obj, ScriptError> {
         let mut sep = " ".to_string();
         let mut end = "\n".to_string();
         let mut parts = Vec::new();
@@ -773,7 +844,7 @@ impl Evaluator<'_> {
                 }
                 Some(k) => {
                     return Err(type_error(
-                        span,
+                        a.span,
                         format!("print() got an unexpected keyword argument `{k}`"),
                     ));
                 }
@@ -802,15 +873,21 @@ impl Evaluator<'_> {
                     ));
                 }
                 (Some("format"), Obj::Str(_)) => {}
+                (None | Some("root"), _) if root.is_some() => {
+                    return Err(type_error(
+                        a.span,
+                        "draw_dot() takes one Value to draw (rankdir= and format= are keywords)",
+                    ));
+                }
                 (None | Some("root"), other) => {
                     return Err(type_error(
                         a.value.span,
-                        format!("draw_dot() needs a Value, not a {}", other.type_name()),
+                        format!("draw_dot() needs a Value, not {}", other.a_type()),
                     ));
                 }
                 (Some(k), _) => {
                     return Err(type_error(
-                        a.value.span,
+                        a.span,
                         format!("draw_dot() got an unexpected keyword argument `{k}`"),
                     ));
                 }
@@ -820,6 +897,8 @@ impl Evaluator<'_> {
             return Err(type_error(span, "draw_dot() needs the Value to draw"));
         };
         let (graph, root) = self.graph.trace(root);
+        self.snapshot_nodes += graph.len();
+        self.check_limit(span)?;
         self.diagrams.push(Diagram {
             graph,
             root,
@@ -942,7 +1021,9 @@ impl Evaluator<'_> {
 
     fn number_of(&self, data: f64, int: bool) -> String {
         if int {
-            pyfmt::repr_int(data as i64)
+            // Python ints are exact; ours are exact below 2**53 and printed
+            // as the float's exact integer value beyond.
+            format!("{data:.0}")
         } else {
             pyfmt::repr_float(data)
         }
@@ -961,12 +1042,7 @@ impl Evaluator<'_> {
         match v {
             Obj::Int(i) => pyfmt::repr_int(*i),
             Obj::Float(x) => pyfmt::repr_float(*x),
-            Obj::Str(s) => format!(
-                "'{}'",
-                s.replace('\\', "\\\\")
-                    .replace('\'', "\\'")
-                    .replace('\n', "\\n")
-            ),
+            Obj::Str(s) => pyfmt::repr_str(s),
             Obj::Value(id) => {
                 let n = self.graph.node(*id);
                 let info = self.info(*id);

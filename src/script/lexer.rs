@@ -61,10 +61,16 @@ const OTHER: [&str; 36] = [
 /// Splits `src` into tokens; spans are offset by `base` (used for the
 /// expressions inside f-strings).
 pub fn tokenize(src: &str, base: usize) -> Result<Vec<Token>, ScriptError> {
+    // A UTF-8 byte order mark, as Windows editors write it, is not code.
+    let pos = if base == 0 && src.starts_with('\u{feff}') {
+        3
+    } else {
+        0
+    };
     Lexer {
         src,
         base,
-        pos: 0,
+        pos,
         depth: 0,
         tokens: Vec::new(),
     }
@@ -128,7 +134,10 @@ impl Lexer<'_> {
                 }
                 ' ' | '\t' | '\r' | '\x0c' => {
                     self.pos += c.len_utf8();
-                    if start == 0 || self.src.as_bytes()[start - 1] == b'\n' {
+                    if start == 0
+                        || self.src.as_bytes()[start - 1] == b'\n'
+                        || self.src[..start] == *"\u{feff}"
+                    {
                         self.indentation(start)?;
                     }
                 }
@@ -180,7 +189,9 @@ impl Lexer<'_> {
         while matches!(self.peek(), Some(' ' | '\t' | '\x0c')) {
             self.pos += 1;
         }
-        if !matches!(self.peek(), None | Some('\n' | '\r' | '#')) {
+        // Python ignores form feeds in indentation.
+        let only_form_feeds = self.src[start..self.pos].bytes().all(|b| b == b'\x0c');
+        if !only_form_feeds && !matches!(self.peek(), None | Some('\n' | '\r' | '#')) {
             self.push(Tok::Indent, start);
         }
         Ok(())
@@ -283,7 +294,9 @@ impl Lexer<'_> {
             }
             self.pos += self.peek().map_or(0, char::len_utf8);
         }
-        let raw = &self.src[body_start..self.pos];
+        // Python reads source newlines as \n, inside strings too.
+        let raw = self.src[body_start..self.pos].replace("\r\n", "\n");
+        let raw = raw.as_str();
         self.pos += delim.len();
         let tok = if prefix.contains('f') {
             // Escapes are resolved per literal part by the parser.
@@ -440,6 +453,12 @@ pub fn unescape(raw: &str) -> Result<String, (usize, String)> {
                     }
                 }
                 out.push(char::from_u32(v).unwrap_or('\u{fffd}'));
+            }
+            'N' => {
+                return Err((
+                    i,
+                    "named unicode escapes (\\N{...}) are not supported: write the character itself".into(),
+                ));
             }
             'x' => out.push(hex(2)?),
             'u' => out.push(hex(4)?),

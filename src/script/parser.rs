@@ -96,23 +96,28 @@ impl Parser {
         Ok(())
     }
 
+    /// The token at `i`; past the end, the final `Eof`.
+    fn at(&self, i: usize) -> &Token {
+        &self.tokens[i.min(self.tokens.len() - 1)]
+    }
+
     fn peek(&self) -> &Tok {
-        &self.tokens[self.pos].tok
+        &self.at(self.pos).tok
     }
 
     fn span(&self) -> Span {
-        self.tokens[self.pos].span
+        self.at(self.pos).span
     }
 
     fn prev_span(&self) -> Span {
-        self.tokens[self.pos.saturating_sub(1)].span
+        self.at(self.pos.saturating_sub(1)).span
     }
 
+    /// Takes the current token. Always advances, so `self.pos -= 1` undoes
+    /// it (past the end, the token is `Eof` again).
     fn bump(&mut self) -> Token {
-        let t = self.tokens[self.pos].clone();
-        if t.tok != Tok::Eof {
-            self.pos += 1;
-        }
+        let t = self.at(self.pos).clone();
+        self.pos += 1;
         t
     }
 
@@ -135,7 +140,7 @@ impl Parser {
 
     /// An error at the current token, naming it.
     fn unexpected(&self, expected: &str) -> ScriptError {
-        let t = &self.tokens[self.pos];
+        let t = self.at(self.pos);
         match &t.tok {
             Tok::Other(p) => unsupported_punct(p, t.span),
             Tok::Name(n) if keyword_message(n).is_some() => {
@@ -376,15 +381,37 @@ impl Parser {
         let kind = match t.tok {
             Tok::Int(i) => ExprKind::Int(i),
             Tok::Float(x) => ExprKind::Float(x),
-            Tok::Str(mut s) => {
+            Tok::Str(_) | Tok::FStr { .. } => {
                 // Adjacent string literals concatenate, as in Python.
-                while let Tok::Str(more) = self.peek() {
-                    s.push_str(more);
-                    self.bump();
+                self.pos -= 1;
+                let mut parts = Vec::new();
+                let mut end = t.span;
+                loop {
+                    match self.peek().clone() {
+                        Tok::Str(text) => parts.push(FPart::Text(text)),
+                        Tok::FStr { body, offset, raw } => {
+                            parts.extend(fstring(&body, offset, raw)?)
+                        }
+                        _ => break,
+                    }
+                    end = self.bump().span;
                 }
-                ExprKind::Str(s)
+                let span = t.span.to(end);
+                let kind = if parts.iter().all(|p| matches!(p, FPart::Text(_))) {
+                    ExprKind::Str(
+                        parts
+                            .into_iter()
+                            .map(|p| match p {
+                                FPart::Text(t) => t,
+                                FPart::Field { .. } => String::new(),
+                            })
+                            .collect(),
+                    )
+                } else {
+                    ExprKind::FStr(parts)
+                };
+                return Ok(Expr { kind, span });
             }
-            Tok::FStr { body, offset, raw } => ExprKind::FStr(fstring(&body, offset, raw)?),
             Tok::Name(n) => {
                 if let Some(msg) = keyword_message(&n) {
                     return Err(unsupported(t.span, msg));
@@ -455,6 +482,7 @@ impl Parser {
 
     fn args(&mut self) -> Result<Vec<Arg>, ScriptError> {
         let mut args: Vec<Arg> = Vec::new();
+        let mut keywords = false;
         while !self.eat_op(")") {
             if matches!(self.peek(), Tok::Op("*" | "**")) {
                 return Err(unsupported(
@@ -462,18 +490,16 @@ impl Parser {
                     "`*args` and `**kwargs` are not supported",
                 ));
             }
-            let name = match (
-                self.peek().clone(),
-                &self.tokens.get(self.pos + 1).map(|t| &t.tok),
-            ) {
-                (Tok::Name(n), Some(Tok::Op("="))) => {
+            let start = self.span();
+            let name = match (self.peek().clone(), &self.at(self.pos + 1).tok) {
+                (Tok::Name(n), Tok::Op("=")) => {
                     self.pos += 2;
                     Some(n)
                 }
                 _ => None,
             };
             let value = self.expr(0)?;
-            if name.is_none() && args.iter().any(|a| a.name.is_some()) {
+            if name.is_none() && keywords {
                 return Err(ScriptError::new(
                     ErrorKind::Syntax,
                     value.span,
@@ -488,7 +514,9 @@ impl Parser {
                     "generator expressions are not supported",
                 ));
             }
-            args.push(Arg { name, value });
+            keywords |= name.is_some();
+            let span = start.to(value.span);
+            args.push(Arg { name, value, span });
             if !self.eat_op(",") {
                 self.expect_op(")", "expected `,` or `)` in the argument list")?;
                 break;
@@ -507,138 +535,163 @@ fn fstring(body: &str, offset: usize, raw: bool) -> Result<Vec<FPart>, ScriptErr
             msg,
         )
     };
-    let text = |t: &str, at: usize| -> Result<FPart, ScriptError> {
-        if raw {
-            Ok(FPart::Text(t.to_string()))
-        } else {
-            unescape(t)
-                .map(FPart::Text)
-                .map_err(|(i, m)| err(at + i, 2, &m))
-        }
-    };
     let bytes = body.as_bytes();
     let mut parts = Vec::new();
     let mut lit = String::new();
-    let mut lit_start = 0;
+    // The raw run of literal text since the last brace, unescaped as a whole
+    // so that error offsets point into the script.
+    let mut run_start = 0;
+    let flush_run = |lit: &mut String, from: usize, to: usize| -> Result<(), ScriptError> {
+        let raw_text = &body[from..to];
+        if raw {
+            lit.push_str(raw_text);
+        } else {
+            let text = unescape(raw_text).map_err(|(i, m)| err(from + i, 2, &m))?;
+            lit.push_str(&text);
+        }
+        Ok(())
+    };
     let mut i = 0;
     while i < bytes.len() {
         match bytes[i] {
-            b'{' if bytes.get(i + 1) == Some(&b'{') => {
-                lit.push('{');
-                i += 2;
+            // An escape; `\N{NAME}` is one too (unescape rejects it clearly).
+            b'\\' if !raw && body[i..].starts_with("\\N{") => {
+                i += body[i..].find('}').map_or(bytes.len() - i, |k| k + 1);
             }
-            b'}' if bytes.get(i + 1) == Some(&b'}') => {
-                lit.push('}');
+            b'\\' if !raw => i += 2,
+            b'{' | b'}' if bytes.get(i + 1) == Some(&bytes[i]) => {
+                flush_run(&mut lit, run_start, i)?;
+                lit.push(bytes[i] as char);
                 i += 2;
+                run_start = i;
             }
             b'}' => return Err(err(i, 1, "f-string: single '}' is not allowed")),
             b'{' => {
+                flush_run(&mut lit, run_start, i)?;
                 if !lit.is_empty() {
-                    parts.push(text(&lit, lit_start)?);
-                    lit.clear();
+                    parts.push(FPart::Text(std::mem::take(&mut lit)));
                 }
-                let open = i;
-                // Find the end of the expression: the first `!`, `:`, `=` or
-                // `}` at bracket depth 0, outside strings.
-                let mut depth = 0;
-                let mut j = i + 1;
-                let mut quote: Option<u8> = None;
-                while j < bytes.len() {
-                    let c = bytes[j];
-                    match quote {
-                        Some(q) if c == q => quote = None,
-                        Some(_) => {}
-                        None => match c {
-                            b'\'' | b'"' => quote = Some(c),
-                            b'(' => depth += 1,
-                            b')' => depth -= 1,
-                            b'!' if depth == 0 && bytes.get(j + 1) != Some(&b'=') => break,
-                            b'=' if depth == 0
-                                && bytes.get(j + 1) != Some(&b'=')
-                                && !matches!(
-                                    bytes.get(j.wrapping_sub(1)),
-                                    Some(b'=' | b'!' | b'<' | b'>')
-                                ) =>
-                            {
-                                break;
-                            }
-                            b':' | b'}' if depth == 0 => break,
-                            _ => {}
-                        },
-                    }
-                    j += 1;
-                }
-                let expr_src = &body[i + 1..j];
-                if expr_src.trim().is_empty() {
-                    return Err(err(
-                        open,
-                        j - open + 1,
-                        "f-string: empty expression not allowed",
-                    ));
-                }
-                let expr = parse_expr_at(expr_src, offset + i + 1)?;
-                let mut debug = None;
-                if bytes.get(j) == Some(&b'=') {
-                    debug = Some(format!("{expr_src}="));
-                    j += 1;
-                }
-                let mut conversion = None;
-                if bytes.get(j) == Some(&b'!') {
-                    match bytes.get(j + 1) {
-                        Some(b'r') => conversion = Some('r'),
-                        Some(b's') => conversion = Some('s'),
-                        _ => {
-                            return Err(err(
-                                j,
-                                2,
-                                "f-string: invalid conversion character: expected 's' or 'r'",
-                            ));
-                        }
-                    }
-                    j += 2;
-                }
-                let mut spec = String::new();
-                if bytes.get(j) == Some(&b':') {
-                    j += 1;
-                    let spec_start = j;
-                    while j < bytes.len() && bytes[j] != b'}' {
-                        if bytes[j] == b'{' {
-                            return Err(unsupported(
-                                Span::new(offset + j, offset + j + 1),
-                                "nested fields in f-string format specs are not supported",
-                            ));
-                        }
-                        j += 1;
-                    }
-                    spec = body[spec_start..j].to_string();
-                }
-                if bytes.get(j) != Some(&b'}') {
-                    return Err(err(open, j - open, "f-string: expecting '}'"));
-                }
-                // `{x=}` defaults to repr, like Python.
-                if debug.is_some() && conversion.is_none() && spec.is_empty() {
-                    conversion = Some('r');
-                }
-                parts.push(FPart::Field {
-                    expr,
-                    conversion,
-                    spec,
-                    debug,
-                });
-                i = j + 1;
-                lit_start = i;
+                let (part, end) = fstring_field(body, offset, i)?;
+                parts.push(part);
+                i = end;
+                run_start = i;
             }
-            _ => {
-                let c = body[i..].chars().next().unwrap_or(' ');
-                lit.push(c);
-                i += c.len_utf8();
-            }
+            _ => i += 1,
         }
     }
+    flush_run(&mut lit, run_start, bytes.len().min(body.len()))?;
     if !lit.is_empty() {
-        parts.push(text(&lit, lit_start)?);
+        parts.push(FPart::Text(lit));
     }
     Ok(parts)
+}
+
+/// Parses the field that opens at `open` (a `{`); returns it and the offset
+/// just past its closing `}`.
+fn fstring_field(body: &str, offset: usize, open: usize) -> Result<(FPart, usize), ScriptError> {
+    let err = |at: usize, len: usize, msg: &str| {
+        ScriptError::new(
+            ErrorKind::Syntax,
+            Span::new(offset + at, offset + at + len),
+            msg,
+        )
+    };
+    let bytes = body.as_bytes();
+    // The expression ends at the first `!`, `:`, `=` or `}` at bracket depth
+    // 0, outside strings.
+    let mut depth = 0i32;
+    let mut j = open + 1;
+    let mut quote: Option<u8> = None;
+    while j < bytes.len() {
+        let c = bytes[j];
+        match quote {
+            Some(q) if c == q => quote = None,
+            Some(_) => {}
+            None => match c {
+                b'\'' | b'"' => quote = Some(c),
+                b'(' => depth += 1,
+                b')' => depth -= 1,
+                b'#' => return Err(err(j, 1, "f-string expression part cannot include '#'")),
+                b'!' if depth == 0 && bytes.get(j + 1) != Some(&b'=') => break,
+                b'=' if depth == 0
+                    && bytes.get(j + 1) != Some(&b'=')
+                    && !matches!(
+                        bytes.get(j.wrapping_sub(1)),
+                        Some(b'=' | b'!' | b'<' | b'>')
+                    ) =>
+                {
+                    break;
+                }
+                b':' | b'}' if depth == 0 => break,
+                _ => {}
+            },
+        }
+        j += 1;
+    }
+    let expr_src = &body[open + 1..j];
+    let trimmed = expr_src.trim_start();
+    let lead = expr_src.len() - trimmed.len();
+    if trimmed.trim_end().is_empty() {
+        return Err(err(
+            open,
+            j - open + 1,
+            "f-string: empty expression not allowed",
+        ));
+    }
+    let expr = parse_expr_at(trimmed, offset + open + 1 + lead)?;
+    let mut debug = None;
+    if bytes.get(j) == Some(&b'=') {
+        j += 1;
+        while bytes.get(j) == Some(&b' ') {
+            j += 1;
+        }
+        // `{x = }` prints `x = ` and the value, spaces as written.
+        debug = Some(body[open + 1..j].to_string());
+    }
+    let mut conversion = None;
+    if bytes.get(j) == Some(&b'!') {
+        match bytes.get(j + 1) {
+            Some(b'r') => conversion = Some('r'),
+            Some(b's') => conversion = Some('s'),
+            _ => {
+                return Err(err(
+                    j,
+                    2,
+                    "f-string: invalid conversion character: expected 's' or 'r'",
+                ));
+            }
+        }
+        j += 2;
+    }
+    let mut spec = String::new();
+    if bytes.get(j) == Some(&b':') {
+        j += 1;
+        let spec_start = j;
+        while j < bytes.len() && bytes[j] != b'}' {
+            if bytes[j] == b'{' {
+                return Err(unsupported(
+                    Span::new(offset + j, offset + j + 1),
+                    "nested fields in f-string format specs are not supported",
+                ));
+            }
+            j += 1;
+        }
+        spec = body[spec_start..j].to_string();
+    }
+    if bytes.get(j) != Some(&b'}') {
+        return Err(err(open, j - open, "f-string: expecting '}'"));
+    }
+    // `{x=}` defaults to repr, like Python.
+    if debug.is_some() && conversion.is_none() && spec.is_empty() {
+        conversion = Some('r');
+    }
+    let part = FPart::Field {
+        expr,
+        conversion,
+        spec,
+        debug,
+    };
+    Ok((part, j + 1))
 }
 
 fn unsupported(span: Span, msg: &str) -> ScriptError {

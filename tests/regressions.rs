@@ -1,0 +1,146 @@
+//! Inputs that once crashed gradviz or differed from Python, kept as tests.
+
+mod common;
+use common::{gradviz_stdin, ok_stdin};
+
+fn fails_cleanly(script: &str) -> String {
+    let r = gradviz_stdin(&["run", "-"], script);
+    assert_eq!(r.code, 1, "{script:?}: {}{}", r.stdout, r.stderr);
+    assert!(
+        r.stderr.starts_with("error: ") && !r.stderr.contains("panicked"),
+        "{}",
+        r.stderr
+    );
+    r.stderr
+}
+
+#[test]
+fn f_string_error_positions_with_escaped_braces_and_multibyte_text() {
+    let e = fails_cleanly("print(f'{{é\\xZZ')\n");
+    assert!(e.contains(" --> <stdin>:1:12"), "{e}");
+    let e = fails_cleanly("print(f'{{}}{{\\xZZ')\n");
+    assert!(e.contains(" --> <stdin>:1:15"), "{e}");
+}
+
+#[test]
+fn f_string_fields_with_comments_or_nothing() {
+    assert!(fails_cleanly("print(f'{#}')\n").contains("cannot include '#'"));
+    fails_cleanly("print(f'{ #}')\n");
+    fails_cleanly("print(f'{\\\n}')\n");
+    fails_cleanly("print(f'{}')\n");
+    fails_cleanly("x = 1\nprint(f'{x#}')\n");
+}
+
+#[test]
+fn f_string_spacing_and_debug_fields() {
+    assert_eq!(
+        ok_stdin(&["run", "-"], "x = 3\nprint(f'{ x } {x = } {x=:>3}')\n"),
+        "3 x = 3 x=  3\n"
+    );
+    assert_eq!(
+        ok_stdin(&["run", "-"], "x = 1\nprint('a' f'{x}' 'b')\n"),
+        "a1b\n"
+    );
+}
+
+#[test]
+fn many_arguments_are_linear() {
+    let script = format!("print({}1)\n", "1,".repeat(200_000));
+    let out = ok_stdin(&["run", "-"], &script);
+    assert_eq!(out.len(), 200_001 * 2);
+}
+
+#[test]
+fn draw_dot_copies_count_against_the_node_limit() {
+    let script = "a = Value(1.0)\n".to_string()
+        + &"a = a + 1\n".repeat(1_000)
+        + &"draw_dot(a)\n".repeat(100);
+    let r = gradviz_stdin(&["run", "-", "--max-nodes", "100000"], &script);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.contains("passed the limit of 100000"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn doubling_a_string_stops_at_a_limit() {
+    let script = "s = 'ab'\n".to_string() + &"s = s + s\n".repeat(40);
+    assert!(fails_cleanly(&script).contains("string too long"));
+}
+
+#[test]
+fn big_ints_print_their_value() {
+    // Ints are stored as f64: exact up to 2**53, printed as the float's
+    // exact integer value beyond (powers of two stay exact).
+    assert_eq!(
+        ok_stdin(&["run", "-"], "a = Value(2)\nb = a**70\nprint(b)\n"),
+        "Value(data=1180591620717411303424, grad=0)\n"
+    );
+}
+
+#[test]
+fn an_empty_label_is_unlabelled_for_auto_labels() {
+    let out = ok_stdin(
+        &["run", "-"],
+        "a = Value(1.0, label='')\nb = Value(2.0)\nb.label = ''\nc = b\nprint(repr(a.label), repr(c.label))\n",
+    );
+    assert_eq!(out, "'a' 'c'\n");
+}
+
+#[test]
+fn repr_of_strings_is_pythons() {
+    let out = ok_stdin(
+        &["run", "-"],
+        "print(repr(\"it's\"), repr('a\\tb'), repr('x\\x00'))\n",
+    );
+    assert_eq!(out, "\"it's\" 'a\\tb' 'x\\x00'\n");
+}
+
+#[test]
+fn bom_form_feed_and_crlf_are_read_as_python_reads_them() {
+    let out = ok_stdin(
+        &["run", "-"],
+        "\u{feff}a = 1\r\n\x0cb = '''x\r\ny'''\r\nprint(a, repr(b))\r\n",
+    );
+    assert_eq!(out, "1 'x\\ny'\n");
+}
+
+#[test]
+fn messages_name_the_problem() {
+    assert!(
+        fails_cleanly("a = Value(1.0)\ndraw_dot(a, a)\n").contains("draw_dot() takes one Value")
+    );
+    assert!(
+        fails_cleanly("x = round(2.5)\n").contains("the Python built-in `round` is not supported")
+    );
+    assert!(fails_cleanly("a = Value(1.0)\na.label = 3\n").contains("not an int"));
+    let e = fails_cleanly("a = Value(1.0)\nprint(a, foo=2)\n");
+    assert!(e.contains("  |          ^^^^^ here"), "{e}");
+    assert!(fails_cleanly("print('\\N{BULLET}')\n").contains("named unicode escapes"));
+}
+
+#[test]
+fn output_files_get_normal_permissions() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.dot");
+    let r = gradviz_stdin(
+        &["render", "-", "-o", out.to_str().unwrap()],
+        "a = Value(1.0)\n",
+    );
+    assert_eq!(r.code, 0);
+    let mode = std::fs::metadata(&out).unwrap().permissions().mode() & 0o777;
+    assert_ne!(mode, 0o600, "not the temporary file's private mode");
+    std::fs::set_permissions(&out, std::fs::Permissions::from_mode(0o640)).unwrap();
+    let r = gradviz_stdin(
+        &["render", "-", "-o", out.to_str().unwrap()],
+        "a = Value(2.0)\n",
+    );
+    assert_eq!(r.code, 0);
+    assert_eq!(
+        std::fs::metadata(&out).unwrap().permissions().mode() & 0o777,
+        0o640
+    );
+}
