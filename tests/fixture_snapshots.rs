@@ -119,7 +119,7 @@ fn labels_with_any_characters_stay_text_in_dot() {
             .replace('\n', "\\n")
             .replace('\t', "\\t");
         let script = format!("a = Value(1.0, label='{escaped}')\nb = a * 2\ndraw_dot(b)\n");
-        let r = common::gradviz_stdin(&["render", "-"], &script);
+        let r = common::gradviz_stdin(&["render", "-", "--no-auto-labels"], &script);
         assert_eq!(r.code, 0, "{label:?}: {}", r.stderr);
         let (nodes, _) = parsed(&r.stdout);
         // The record's first field, unescaped, is the label as written.

@@ -1012,7 +1012,7 @@ impl Evaluator<'_> {
                             ))),
                         }
                     };
-                    s.push_str(&text.map_err(|e| type_error(expr.span, e.0))?);
+                    s.push_str(&text.map_err(|e| type_error(expr.span, lower_first(&e.0)))?);
                 }
             }
         }
@@ -1181,6 +1181,14 @@ fn builtin_number_fn(name: &str, n: Number, span: Span) -> Result<Obj, ScriptErr
             ));
         }
     })
+}
+
+/// Messages start lower-case, Python's wording otherwise.
+fn lower_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_lowercase().chain(c).collect())
+        .unwrap_or_default()
 }
 
 /// Levenshtein distance, for "did you mean" hints.
