@@ -7,6 +7,8 @@ mod output;
 mod render;
 mod run;
 mod script_input;
+mod steps;
+mod view_args;
 
 use std::process::ExitCode;
 
@@ -17,7 +19,10 @@ pub use error::CliError;
 const EXAMPLES: &str = "\
 Examples:
   gradviz run fixtures/micrograd_readme.py
-  gradviz render fixtures/lecture_neuron.py -o neuron.dot
+  gradviz render fixtures/lecture_neuron.py -o neuron.svg
+  gradviz render fixtures/micrograd_readme.py -o readme.png --color
+  gradviz render fixtures/lecture_neuron.py --chain-rule -o neuron-chain.svg
+  gradviz steps fixtures/lecture_neuron.py -o neuron-steps
   gradviz render fixtures/lecture_neuron.py --format json
   gradviz render fixtures/lecture_neuron.py --rankdir TB | dot -Tsvg > neuron.svg
   echo \"a = Value(2.0); b = a * a; b.backward()\" | gradviz render -";
@@ -41,6 +46,11 @@ enum Command {
         after_help = "Examples:\n  gradviz render fixtures/lecture_neuron.py -o neuron.dot\n  gradviz render fixtures/micrograd_readme.py --format json -o readme.json\n  gradviz render fixtures/lecture_L.py --diagram 2 --rankdir TB"
     )]
     Render(render::RenderArgs),
+    /// Backpropagation one node at a time: an SVG frame per step of the
+    /// backward walk (reverse topological order) and an index.html that
+    /// plays them.
+    #[command(after_help = "Example:\n  gradviz steps fixtures/lecture_neuron.py -o neuron-steps\n  (then open neuron-steps/index.html)")]
+    Steps(steps::StepsArgs),
 }
 
 /// Parses the command line, runs the subcommand and turns errors into a
@@ -50,6 +60,7 @@ pub fn main() -> ExitCode {
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Render(args) => render::render(&args),
+        Command::Steps(args) => steps::steps(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -2,12 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
+use std::io::IsTerminal;
+
 use clap::{Args, ValueEnum};
 
 use super::CliError;
 use super::output::{is_stream, write_files, write_stdout};
 use super::script_input::ScriptArgs;
-use gradviz::render::{DotOptions, RankDir, to_dot, to_json, to_shape};
+use super::view_args::ViewArgs;
+use gradviz::render::{to_dot, to_json, to_shape};
 use gradviz::script::Diagram;
 
 /// Output formats of `gradviz render`.
@@ -19,6 +22,10 @@ pub enum Format {
     Json,
     /// The graph's shape as text (ops, labels, structure; no numbers).
     Shape,
+    /// An SVG image (embedded layout engine by default, see --engine).
+    Svg,
+    /// A PNG image, rasterised in-process (see --scale).
+    Png,
 }
 
 impl Format {
@@ -27,6 +34,8 @@ impl Format {
             Format::Dot => "dot",
             Format::Json => "json",
             Format::Shape => "txt",
+            Format::Svg => "svg",
+            Format::Png => "png",
         }
     }
 
@@ -39,45 +48,19 @@ impl Format {
             Some("dot" | "gv") => Ok(Format::Dot),
             Some("json") => Ok(Format::Json),
             Some("txt") => Ok(Format::Shape),
+            Some("svg") => Ok(Format::Svg),
+            Some("png") => Ok(Format::Png),
             Some(other) => Err(CliError::usage(
                 format!("cannot tell the format from the extension `.{other}`"),
-                Some("use a .dot, .gv, .json or .txt file name, or pass --format"),
+                Some("use a .dot, .gv, .json, .txt, .svg or .png file name, or pass --format"),
             )),
             None => Err(CliError::usage(
                 format!(
                     "cannot tell the format of `{}`: it has no extension",
                     path.display()
                 ),
-                Some("pass --format dot|json|shape"),
+                Some("pass --format dot|json|shape|svg|png"),
             )),
-        }
-    }
-}
-
-/// The layout direction on the command line.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
-pub enum RankDirArg {
-    /// Left to right (draw_dot's default).
-    #[value(name = "LR", alias = "lr")]
-    Lr,
-    /// Top to bottom.
-    #[value(name = "TB", alias = "tb")]
-    Tb,
-    /// Right to left.
-    #[value(name = "RL", alias = "rl")]
-    Rl,
-    /// Bottom to top.
-    #[value(name = "BT", alias = "bt")]
-    Bt,
-}
-
-impl From<RankDirArg> for RankDir {
-    fn from(r: RankDirArg) -> RankDir {
-        match r {
-            RankDirArg::Lr => RankDir::LR,
-            RankDirArg::Tb => RankDir::TB,
-            RankDirArg::Rl => RankDir::RL,
-            RankDirArg::Bt => RankDir::BT,
         }
     }
 }
@@ -94,12 +77,14 @@ pub struct RenderArgs {
     /// diagrams, FILE-1.ext, FILE-2.ext, … are written.
     #[arg(short, long, value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Layout direction [default: draw_dot's rankdir argument, else LR]
-    #[arg(long, value_enum)]
-    rankdir: Option<RankDirArg>,
     /// Render only the N-th diagram of the script (counting from 1).
     #[arg(long, value_name = "N")]
     diagram: Option<usize>,
+    /// PNG size: 1.0 is 96 dpi.
+    #[arg(long, value_name = "FACTOR", default_value_t = 2.0)]
+    scale: f32,
+    #[command(flatten)]
+    view: ViewArgs,
 }
 
 /// Runs the script and writes its diagrams.
@@ -119,23 +104,36 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
             Some("choose another output file"),
         ));
     }
+    let binary = matches!(format, Format::Svg | Format::Png);
+    if output.is_none() && format == Format::Png && std::io::stdout().is_terminal() {
+        return Err(CliError::usage(
+            "will not write a PNG to the terminal",
+            Some("pass -o FILE.png, or redirect stdout"),
+        ));
+    }
     // `print` output of the script is not part of a diagram.
     let (_, run) = args.script.run(&mut std::io::sink())?;
     let diagrams = select(&run.diagrams, args.diagram)?;
-    let rendered: Vec<String> = diagrams
+    if binary && diagrams.len() > 1 && output.is_none_or(|p| is_stream(p)) {
+        return Err(CliError::usage(
+            format!("the script draws {} diagrams and one stream holds one image", diagrams.len()),
+            Some("pick one with --diagram N, or write files with -o FILE"),
+        ));
+    }
+    let rendered = diagrams
         .iter()
-        .map(|d| render_one(d, format, args.rankdir.map(Into::into)))
-        .collect();
+        .map(|d| render_one(d, format, args))
+        .collect::<Result<Vec<Vec<u8>>, CliError>>()?;
     match output {
-        None => write_stdout(join(&rendered, format).as_bytes()),
+        None => write_stdout(&join(rendered, format)),
         Some(path) if rendered.len() == 1 || is_stream(path) => {
-            write_files(&[(path.clone(), join(&rendered, format).into_bytes())])
+            write_files(&[(path.clone(), join(rendered, format))])
         }
         Some(path) => {
             let files: Vec<(PathBuf, Vec<u8>)> = rendered
                 .into_iter()
                 .enumerate()
-                .map(|(i, text)| (numbered(path, i + 1, format), text.into_bytes()))
+                .map(|(i, bytes)| (numbered(path, i + 1, format), bytes))
                 .collect();
             write_files(&files)?;
             let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
@@ -162,30 +160,55 @@ fn select(diagrams: &[Diagram], which: Option<usize>) -> Result<Vec<&Diagram>, C
     }
 }
 
-fn render_one(d: &Diagram, format: Format, rankdir: Option<RankDir>) -> String {
-    match format {
-        Format::Dot => {
-            let rankdir = rankdir
-                .or_else(|| d.rankdir.as_deref().and_then(|r| r.parse().ok()))
-                .unwrap_or_default();
-            to_dot(&d.graph, d.root, &DotOptions { rankdir })
-        }
-        Format::Json => to_json(&d.graph, d.root),
-        Format::Shape => to_shape(&d.graph, d.root),
-    }
+fn render_one(d: &Diagram, format: Format, args: &RenderArgs) -> Result<Vec<u8>, CliError> {
+    let dot = || to_dot(&d.graph, d.root, &args.view.dot_options(d.rankdir.as_deref()));
+    Ok(match format {
+        Format::Dot => dot().into_bytes(),
+        Format::Json => to_json(&d.graph, d.root).into_bytes(),
+        Format::Shape => to_shape(&d.graph, d.root).into_bytes(),
+        Format::Svg => args.view.svg(&dot(), d.graph.len())?.into_bytes(),
+        Format::Png => png(&args.view.svg(&dot(), d.graph.len())?, args.scale)?,
+    })
 }
 
-/// Several diagrams on stdout: DOT files may hold several graphs, JSON
+#[cfg(feature = "png")]
+fn png(svg: &str, scale: f32) -> Result<Vec<u8>, CliError> {
+    Ok(gradviz::render::png::to_png(svg, scale)?)
+}
+
+#[cfg(not(feature = "png"))]
+fn png(_: &str, _: f32) -> Result<Vec<u8>, CliError> {
+    Err(CliError::input(
+        "gradviz was built without PNG support (cargo feature `png`)",
+        Some("render SVG instead"),
+    ))
+}
+
+/// Several diagrams in one stream: DOT files may hold several graphs, JSON
 /// becomes an array, shape texts are separated by a blank line.
-fn join(rendered: &[String], format: Format) -> String {
+fn join(mut rendered: Vec<Vec<u8>>, format: Format) -> Vec<u8> {
     if rendered.len() == 1 {
-        return rendered[0].clone();
+        return rendered.remove(0);
     }
-    match format {
-        Format::Dot => rendered.concat(),
-        Format::Json => format!("[\n{}]\n", rendered.join(",\n")),
-        Format::Shape => rendered.join("\n"),
+    let sep: &[u8] = match format {
+        Format::Json => b",\n",
+        Format::Shape => b"\n",
+        _ => b"",
+    };
+    let mut out = Vec::new();
+    if format == Format::Json {
+        out.extend_from_slice(b"[\n");
     }
+    for (i, r) in rendered.iter().enumerate() {
+        if i > 0 {
+            out.extend_from_slice(sep);
+        }
+        out.extend_from_slice(r);
+    }
+    if format == Format::Json {
+        out.extend_from_slice(b"]\n");
+    }
+    out
 }
 
 fn numbered(path: &Path, n: usize, format: Format) -> PathBuf {

@@ -13,6 +13,7 @@ use petgraph::Direction::Incoming;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 use petgraph::visit::{EdgeRef, NodeIndexable};
 
+use super::group::Groups;
 use super::op::Op;
 use super::value::Value;
 
@@ -100,6 +101,7 @@ pub type Inner = StableGraph<Node, Operand>;
 #[derive(Default)]
 pub struct Graph {
     inner: RefCell<Inner>,
+    pub(crate) groups: RefCell<Groups>,
 }
 
 impl Graph {
@@ -321,9 +323,11 @@ impl Graph {
             }
         }
         let root = ValueId(map[root.index()]);
+        let groups = self.groups.borrow().remapped(&ids, &map);
         (
             Graph {
                 inner: RefCell::new(copy),
+                groups: RefCell::new(groups),
             },
             root,
         )

@@ -4,9 +4,11 @@
 
 pub mod backward;
 pub mod graph;
+pub mod group;
 pub mod op;
 pub mod value;
 
 pub use graph::{Graph, Node, Operand, ValueId};
+pub use group::{Group, GroupId};
 pub use op::{Exponent, Op};
 pub use value::Value;

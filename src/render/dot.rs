@@ -1,65 +1,283 @@
 //! Graphviz DOT in the style of the lecture's `draw_dot`: a record node
 //! `{ label | data %.4f | grad %.4f }` per value, a small node per op, edges
-//! operand → op → result, left to right.
+//! operand → op → result, left to right; plus the teaching views (forward,
+//! chain rule on the edges, gradient colours, highlights, backprop frames,
+//! clusters).
 
+use std::collections::{BTreeMap, HashSet};
 use std::fmt::Write as _;
 
+use super::style;
 use super::{RankDir, Traced};
-use crate::engine::graph::operands_of;
-use crate::engine::{Graph, ValueId};
+use crate::engine::graph::{Inner, operands_of};
+use crate::engine::{Graph, GroupId, ValueId};
 use crate::pyfmt::{Number, format_number};
 
-/// How the DOT is laid out.
+/// Which numbers the value nodes show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum View {
+    /// `{ label | data }`: the forward pass.
+    Forward,
+    /// `{ label | data | grad }`: after a backward pass.
+    Backward,
+}
+
+/// One frame of step-by-step backpropagation: which nodes have received
+/// their gradient so far and whose chain rule runs now.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Frame {
+    /// Nodes whose grad is final or being accumulated (shown in colour).
+    pub reached: HashSet<ValueId>,
+    /// The node whose local chain rule this frame shows.
+    pub current: Option<ValueId>,
+    /// A caption drawn above the graph.
+    pub caption: String,
+}
+
+/// How the DOT is laid out and what it shows.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct DotOptions {
     /// The layout direction.
     pub rankdir: RankDir,
+    /// Forward or backward view; `None` picks backward when any gradient
+    /// is non-zero (a backward pass ran), forward otherwise.
+    pub view: Option<View>,
+    /// Label each operand edge with its local derivative ∂out/∂in and the
+    /// gradient it carries, ∂L/∂out · ∂out/∂in: the chain rule made visible.
+    pub edge_grads: bool,
+    /// Fill value nodes by the sign and size of their gradient, with a legend.
+    pub color: bool,
+    /// Labels of nodes to highlight.
+    pub highlight: Vec<String>,
+    /// A backprop frame to draw instead of the plain view.
+    pub frame: Option<Frame>,
 }
 
 /// The DOT of `root` and all its ancestors.
 ///
 /// Node ids are `n0`, `n1`, … in index order and op nodes are `n2_op`, so the
-/// output is byte-identical on every run and machine.
+/// output is byte-identical on every run and machine. Text is set in Courier,
+/// whose metrics every Graphviz (and the embedded engine) knows.
 ///
 /// ```
-/// use gradviz::{Graph, render::{to_dot, DotOptions}};
+/// use gradviz::{Graph, render::{to_dot, DotOptions, View}};
 /// let g = Graph::new();
 /// let a = g.value(2.0).with_label("a");
 /// let b = (a * 3.0).with_label("b");
-/// let dot = to_dot(&g, b.id(), &DotOptions::default());
-/// assert!(dot.contains(r#"n0 [label="{ a | data 2.0000 | grad 0.0000 }", shape=record];"#));
-/// assert!(dot.contains(r#"n2_op [label="*"];"#));
-/// assert!(dot.contains("n0 -> n2_op;"));
+/// let opts = DotOptions { view: Some(View::Backward), ..DotOptions::default() };
+/// let dot = to_dot(&g, b.id(), &opts);
+/// assert!(dot.contains(r#"n0 [label="{ a | data 2.0000 | grad 0.0000 }""#));
+/// assert!(dot.contains(r#"n2_op [label="*""#));
+/// assert!(dot.contains("n0 -> n2_op"));
 /// ```
 pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     let traced = Traced::new(graph, root);
     let g = graph.inner();
-    let mut out = String::with_capacity(traced.ids.len() * 96);
+    let view = options.view.unwrap_or_else(|| {
+        let any_grad = traced.ids.iter().any(|id| g[id.node_index()].grad != 0.0);
+        if any_grad { View::Backward } else { View::Forward }
+    });
+    let names = Names::new(&g, &traced, options.edge_grads);
+    let max_grad = traced
+        .ids
+        .iter()
+        .map(|id| g[id.node_index()].grad.abs())
+        .filter(|x| x.is_finite())
+        .fold(0.0, f64::max);
+    let highlight: HashSet<&str> = options.highlight.iter().map(String::as_str).collect();
+
+    let mut out = String::with_capacity(traced.ids.len() * 120);
     out.push_str("digraph {\n");
-    let _ = writeln!(out, "  graph [rankdir={}];", options.rankdir);
+    let _ = write!(
+        out,
+        "  graph [rankdir={}, fontname=\"Courier\", fontsize=12, nodesep=0.25, ranksep=0.35",
+        options.rankdir
+    );
+    if let Some(frame) = &options.frame {
+        let _ = write!(out, ", labelloc=t, label=\"{}\"", quoted_text(&frame.caption));
+    }
+    out.push_str("];\n");
+    out.push_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n");
+    out.push_str("  edge [fontname=\"Courier\", fontsize=10, color=\"#555555\", arrowsize=0.7];\n");
+
+    // Node statements, by group (clusters) or at the top level.
+    let mut by_group: BTreeMap<Option<GroupId>, String> = BTreeMap::new();
     for &id in &traced.ids {
         let node = &g[id.node_index()];
         let n = traced.id(id);
-        let _ = writeln!(
-            out,
-            "  n{n} [label=\"{{ {} | data {} | grad {} }}\", shape=record];",
-            record_text(node.label_str()),
+        let mut s = String::new();
+        let grad = match view {
+            View::Backward => format!(" | grad {}", fixed4(node.grad)),
+            View::Forward => String::new(),
+        };
+        let _ = write!(
+            s,
+            "  n{n} [label=\"{{ {} | data {}{grad} }}\", shape=record",
+            record_text(&names.get(id)),
             fixed4(node.data),
-            fixed4(node.grad)
         );
-        if let Some(op) = node.op {
-            let _ = writeln!(out, "  n{n}_op [label=\"{}\"];", quoted_text(&op.name()));
-            let _ = writeln!(out, "  n{n}_op -> n{n};");
+        let mut attrs = Vec::new();
+        if let Some(frame) = &options.frame {
+            if frame.current == Some(id) {
+                attrs.push(format!("style=filled, fillcolor=\"{}\", penwidth=2", style::CURRENT));
+            } else if frame.reached.contains(&id) {
+                attrs.push(format!("style=filled, fillcolor=\"{}\"", style::REACHED));
+            } else {
+                attrs.push(format!("fontcolor=\"{}\"", style::PENDING));
+            }
+        } else if options.color && view == View::Backward {
+            attrs.push(style::grad_fill(node.grad, max_grad));
         }
+        if highlight.contains(node.label_str()) && !node.label_str().is_empty() {
+            attrs.push(format!("color=\"{}\", penwidth=3", style::HIGHLIGHT));
+        }
+        for a in attrs {
+            let _ = write!(s, ", {a}");
+        }
+        s.push_str("];\n");
+        if let Some(op) = node.op {
+            let _ = writeln!(
+                s,
+                "  n{n}_op [label=\"{}\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];",
+                quoted_text(&op.name())
+            );
+            let _ = writeln!(s, "  n{n}_op -> n{n};");
+        }
+        by_group.entry(graph.group_of(id)).or_default().push_str(&s);
     }
+    if let Some(top) = by_group.remove(&None) {
+        out.push_str(&top);
+    }
+    write_clusters(&mut out, graph, by_group);
+
+    // Operand edges, with the chain rule on them when asked.
     for &id in &traced.ids {
         let n = traced.id(id);
-        for src in operands_of(&g, id) {
-            let _ = writeln!(out, "  n{} -> n{n}_op;", traced.id(src));
+        let node = &g[id.node_index()];
+        let operands = operands_of(&g, id);
+        let local = node.op.map(|op| {
+            let a = g[operands[0].node_index()].data;
+            let b = operands.get(1).map_or(0.0, |o| g[o.node_index()].data);
+            op.local_grads(a, b, node.data)
+        });
+        let current = options.frame.as_ref().is_some_and(|f| f.current == Some(id));
+        for (position, src) in operands.iter().enumerate() {
+            let _ = write!(out, "  n{} -> n{n}_op", traced.id(*src));
+            let labelled = options.edge_grads && (options.frame.is_none() || current);
+            let mut attrs = Vec::new();
+            if let (true, Some(local)) = (labelled, local) {
+                let d = local[position];
+                let text = format!(
+                    "∂{}/∂{} = {}\n{} × {} = {}",
+                    names.get(id),
+                    names.get(*src),
+                    fixed4(d),
+                    fixed4(node.grad),
+                    fixed4(d),
+                    fixed4(node.grad * d)
+                );
+                attrs.push(format!("label=\"{}\"", quoted_text(&text)));
+            }
+            if current {
+                attrs.push(format!("color=\"{}\", penwidth=2", style::FLOW));
+            }
+            if !attrs.is_empty() {
+                let _ = write!(out, " [{}]", attrs.join(", "));
+            }
+            out.push_str(";\n");
         }
+    }
+    if options.color && view == View::Backward && options.frame.is_none() {
+        style::write_legend(&mut out, max_grad);
     }
     out.push_str("}\n");
     out
+}
+
+/// Writes nested `subgraph cluster_gN` blocks for the groups that have
+/// members in the diagram.
+fn write_clusters(out: &mut String, graph: &Graph, mut members: BTreeMap<Option<GroupId>, String>) {
+    if members.is_empty() {
+        return;
+    }
+    // Every group with members, and all their ancestors.
+    let mut used: Vec<GroupId> = Vec::new();
+    for g in members.keys().flatten() {
+        let mut cur = Some(*g);
+        while let Some(c) = cur {
+            if !used.contains(&c) {
+                used.push(c);
+            }
+            cur = graph.group(c).parent;
+        }
+    }
+    used.sort();
+    fn write(
+        out: &mut String,
+        graph: &Graph,
+        group: GroupId,
+        used: &[GroupId],
+        members: &mut BTreeMap<Option<GroupId>, String>,
+        depth: usize,
+    ) {
+        let info = graph.group(group);
+        let pad = "  ".repeat(depth);
+        let _ = writeln!(out, "{pad}subgraph cluster_g{} {{", group.index());
+        let _ = writeln!(
+            out,
+            "{pad}  label=\"{}\"; style=\"rounded,dashed\"; color=\"#9e9e9e\"; fontcolor=\"#616161\";",
+            quoted_text(&info.name)
+        );
+        for child in used.iter().filter(|c| graph.group(**c).parent == Some(group)) {
+            write(out, graph, *child, used, members, depth + 1);
+        }
+        if let Some(stmts) = members.remove(&Some(group)) {
+            for line in stmts.lines() {
+                let _ = writeln!(out, "{pad}{line}");
+            }
+        }
+        let _ = writeln!(out, "{pad}}}");
+    }
+    let roots: Vec<GroupId> = used
+        .iter()
+        .copied()
+        .filter(|g| graph.group(*g).parent.is_none_or(|p| !used.contains(&p)))
+        .collect();
+    for r in roots {
+        write(out, graph, r, &used, &mut members, 1);
+    }
+}
+
+/// The names used in the diagram: labels, and `vN` for unlabelled values
+/// when the chain rule is written on the edges (it needs a name for each).
+struct Names {
+    names: Vec<String>,
+    dense: Vec<u32>,
+}
+
+impl Names {
+    fn new(g: &Inner, traced: &Traced, ids_for_unlabelled: bool) -> Self {
+        let mut dense = vec![u32::MAX; traced.ids.last().map_or(0, |id| id.index() + 1)];
+        let names = traced
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                dense[id.index()] = i as u32;
+                let label = g[id.node_index()].label_str();
+                if label.is_empty() && ids_for_unlabelled {
+                    format!("v{i}")
+                } else {
+                    label.to_string()
+                }
+            })
+            .collect();
+        Names { names, dense }
+    }
+
+    fn get(&self, id: ValueId) -> String {
+        self.names[self.dense[id.index()] as usize].clone()
+    }
 }
 
 /// Python's `'%.4f' % x` (so `nan` and `inf` read as in micrograd's diagrams).
@@ -111,10 +329,7 @@ mod tests {
 
     #[test]
     fn record_escapes_cover_every_special_character() {
-        assert_eq!(
-            record_text(r#"a{b}|<c> "d"\e"#),
-            r#"a\{b\}\|\<c\>\ \"d\"\\e"#
-        );
+        assert_eq!(record_text(r#"a{b}|<c> "d"\e"#), r#"a\{b\}\|\<c\>\ \"d\"\\e"#);
         assert_eq!(record_text("x\ny"), "x\\ny");
         assert_eq!(record_text("\u{7}"), "\\\\x07");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");
@@ -127,5 +342,36 @@ mod tests {
         assert_eq!(fixed4(-0.0), "-0.0000");
         assert_eq!(fixed4(f64::NAN), "nan");
         assert_eq!(fixed4(f64::NEG_INFINITY), "-inf");
+    }
+
+    #[test]
+    fn the_view_follows_the_gradients() {
+        let g = Graph::new();
+        let a = g.value(2.0).with_label("a");
+        let b = a * a;
+        let forward = to_dot(&g, b.id(), &DotOptions::default());
+        assert!(forward.contains("{ a | data 2.0000 }"));
+        b.backward();
+        let backward = to_dot(&g, b.id(), &DotOptions::default());
+        assert!(backward.contains("{ a | data 2.0000 | grad 4.0000 }"));
+    }
+
+    #[test]
+    fn clusters_nest_groups() {
+        let g = Graph::new();
+        let layer = g.add_group("layer 0", None);
+        let neuron = g.add_group("neuron 0", Some(layer));
+        let w = g.value(0.5).with_label("w");
+        let x = g.value(2.0).with_label("x");
+        let y = (w * x).tanh();
+        for id in [w.id(), y.id()] {
+            g.set_group(id, neuron);
+        }
+        let dot = to_dot(&g, y.id(), &DotOptions::default());
+        let layer_at = dot.find("subgraph cluster_g0 {").unwrap();
+        let neuron_at = dot.find("subgraph cluster_g1 {").unwrap();
+        assert!(layer_at < neuron_at);
+        assert!(dot[neuron_at..].contains("label=\"{ w | data 0.5000 }\""));
+        assert!(dot.contains("label=\"neuron 0\""));
     }
 }

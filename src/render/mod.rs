@@ -1,17 +1,23 @@
-//! Renderers: a graph (a root and its ancestors) to DOT, JSON or a shape
-//! text. Each returns a `String` and never writes: the caller decides where
-//! bytes go.
+//! Renderers: a graph (a root and its ancestors) to DOT, JSON, a shape
+//! text, SVG (embedded layout engine or the system `dot`), PNG, and
+//! step-by-step backprop frames. Each returns bytes and never writes: the
+//! caller decides where they go.
 
 pub mod dot;
 pub mod json;
+#[cfg(feature = "png")]
+pub mod png;
 pub mod shape;
+pub mod steps;
+pub(crate) mod style;
+pub mod svg;
 
 use std::fmt;
 use std::str::FromStr;
 
 use crate::engine::{Graph, ValueId};
 
-pub use dot::{DotOptions, to_dot};
+pub use dot::{DotOptions, Frame, View, to_dot};
 pub use json::to_json;
 pub use shape::to_shape;
 

@@ -1,0 +1,131 @@
+//! The options that choose how a diagram looks and which engine draws it,
+//! shared by `render` and `steps`.
+
+use clap::{Args, ValueEnum};
+
+use super::CliError;
+use gradviz::render::svg::{self, Engine, RenderError};
+use gradviz::render::{DotOptions, RankDir, View};
+
+/// The layout direction on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RankDirArg {
+    /// Left to right (draw_dot's default).
+    #[value(name = "LR", alias = "lr")]
+    Lr,
+    /// Top to bottom.
+    #[value(name = "TB", alias = "tb")]
+    Tb,
+    /// Right to left.
+    #[value(name = "RL", alias = "rl")]
+    Rl,
+    /// Bottom to top.
+    #[value(name = "BT", alias = "bt")]
+    Bt,
+}
+
+impl From<RankDirArg> for RankDir {
+    fn from(r: RankDirArg) -> RankDir {
+        match r {
+            RankDirArg::Lr => RankDir::LR,
+            RankDirArg::Tb => RankDir::TB,
+            RankDirArg::Rl => RankDir::RL,
+            RankDirArg::Bt => RankDir::BT,
+        }
+    }
+}
+
+/// Which numbers the value nodes show.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ViewArg {
+    /// Data only, `{ label | data }`.
+    Forward,
+    /// Data and grad, `{ label | data | grad }`.
+    Backward,
+}
+
+/// The layout engine for SVG and PNG.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum EngineArg {
+    /// In-process layout, no Graphviz needed (deterministic output).
+    Embedded,
+    /// The system Graphviz `dot`.
+    Dot,
+    /// `dot` when it is on PATH, otherwise the embedded engine.
+    Auto,
+}
+
+/// How the diagram looks.
+#[derive(Args, Debug)]
+pub struct ViewArgs {
+    /// Layout direction [default: draw_dot's rankdir argument, else LR]
+    #[arg(long, value_enum)]
+    pub rankdir: Option<RankDirArg>,
+    /// forward (data) or backward (data and grad) [default: backward after a
+    /// backward pass, forward before]
+    #[arg(long, value_enum)]
+    pub view: Option<ViewArg>,
+    /// Label every edge with the chain rule: the local derivative ∂out/∂in
+    /// and the gradient it carries (∂L/∂out · ∂out/∂in).
+    #[arg(long)]
+    pub chain_rule: bool,
+    /// Colour value nodes by the sign and size of their gradient (with a
+    /// legend); non-finite and huge gradients are marked.
+    #[arg(long)]
+    pub color: bool,
+    /// Highlight the nodes with these labels (comma-separated).
+    #[arg(long, value_name = "LABELS", value_delimiter = ',')]
+    pub highlight: Vec<String>,
+    /// Layout engine for svg and png.
+    #[arg(long, value_enum, default_value = "embedded")]
+    pub engine: EngineArg,
+    /// The most value nodes the embedded engine lays out.
+    #[arg(long, value_name = "N", default_value_t = 2_500)]
+    pub max_layout_nodes: usize,
+}
+
+impl ViewArgs {
+    /// The DOT options for a diagram whose script asked for `rankdir`.
+    pub fn dot_options(&self, script_rankdir: Option<&str>) -> DotOptions {
+        DotOptions {
+            rankdir: self
+                .rankdir
+                .map(Into::into)
+                .or_else(|| script_rankdir.and_then(|r| r.parse().ok()))
+                .unwrap_or_default(),
+            view: self.view.map(|v| match v {
+                ViewArg::Forward => View::Forward,
+                ViewArg::Backward => View::Backward,
+            }),
+            edge_grads: self.chain_rule,
+            color: self.color,
+            highlight: self.highlight.clone(),
+            frame: None,
+        }
+    }
+
+    /// The engine to use.
+    pub fn engine(&self) -> Engine {
+        match self.engine {
+            EngineArg::Embedded => Engine::Embedded,
+            EngineArg::Dot => Engine::System,
+            EngineArg::Auto => Engine::Auto,
+        }
+    }
+
+    /// Lays out `dot` as SVG, refusing graphs too large for the embedded
+    /// engine.
+    pub fn svg(&self, dot: &str, values: usize) -> Result<String, CliError> {
+        let engine = svg::resolve(self.engine());
+        if engine == Engine::Embedded {
+            svg::check_layout_size(values, self.max_layout_nodes)?;
+        }
+        Ok(svg::to_svg(dot, engine)?)
+    }
+}
+
+impl From<RenderError> for CliError {
+    fn from(e: RenderError) -> CliError {
+        CliError::input(e.to_string(), e.hint())
+    }
+}

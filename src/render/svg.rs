@@ -1,0 +1,170 @@
+//! SVG: laid out in-process by the embedded engine (graphviz-pure, a Rust
+//! port of Graphviz; deterministic, no system Graphviz needed), or by the
+//! system `dot` when asked for; `auto` uses `dot` when it is on `PATH`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+/// Which layout engine turns DOT into SVG.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Engine {
+    /// The embedded engine (cargo feature `embedded`, on by default).
+    #[default]
+    Embedded,
+    /// The system Graphviz `dot`, run as a child process (no shell).
+    System,
+    /// The system `dot` when it is on `PATH`, the embedded engine otherwise.
+    Auto,
+}
+
+/// Errors of SVG and PNG rendering.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    /// The graph is too large for the embedded engine to lay out quickly.
+    #[error("the graph has {values} values, more than the embedded layout engine takes ({limit})")]
+    TooLarge {
+        /// Value nodes in the diagram.
+        values: usize,
+        /// The configured limit.
+        limit: usize,
+    },
+    /// `--engine dot` but no `dot` on `PATH`.
+    #[error("the system Graphviz `dot` was not found on PATH")]
+    DotMissing,
+    /// `dot` ran and failed.
+    #[error("the system `dot` failed: {0}")]
+    DotFailed(String),
+    /// The embedded engine rejected the DOT.
+    #[error("the embedded layout engine failed: {0}")]
+    Layout(String),
+    /// Built without the `embedded` feature.
+    #[error("gradviz was built without the embedded layout engine (cargo feature `embedded`)")]
+    NoEmbedded,
+    /// The PNG could not be made.
+    #[error("cannot make the PNG: {0}")]
+    Png(String),
+}
+
+impl RenderError {
+    /// How to get around the error.
+    pub fn hint(&self) -> Option<&'static str> {
+        Some(match self {
+            RenderError::TooLarge { .. } => {
+                "write DOT instead (--format dot), draw a smaller root (draw_dot(v) of a sub-expression), \
+                 collapse clusters, or raise --max-layout-nodes and wait"
+            }
+            RenderError::DotMissing => {
+                "install Graphviz (apt install graphviz), or use the embedded engine (--engine embedded)"
+            }
+            RenderError::NoEmbedded => "rebuild with the default features, or use --engine dot",
+            _ => return None,
+        })
+    }
+}
+
+/// Refuses a diagram with more than `limit` values for the embedded engine,
+/// whose layout cost grows quickly with size.
+///
+/// ```
+/// use gradviz::render::svg::check_layout_size;
+/// assert!(check_layout_size(126, 2_500).is_ok());
+/// assert!(check_layout_size(65_818, 2_500).is_err());
+/// ```
+pub fn check_layout_size(values: usize, limit: usize) -> Result<(), RenderError> {
+    if values > limit {
+        Err(RenderError::TooLarge { values, limit })
+    } else {
+        Ok(())
+    }
+}
+
+/// The system `dot` on `PATH`, if any.
+pub fn find_dot() -> Option<PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("dot"))
+        .find(|p| is_executable(p))
+}
+
+fn is_executable(p: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        p.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        p.is_file()
+    }
+}
+
+/// The engine `auto` resolves to on this machine.
+pub fn resolve(engine: Engine) -> Engine {
+    match engine {
+        Engine::Auto if find_dot().is_some() => Engine::System,
+        Engine::Auto => Engine::Embedded,
+        e => e,
+    }
+}
+
+/// Lays out `dot` (one graph) and returns the SVG.
+///
+/// ```
+/// # #[cfg(feature = "embedded")] {
+/// use gradviz::render::svg::{to_svg, Engine};
+/// let svg = to_svg("digraph { a -> b }", Engine::Embedded).unwrap();
+/// assert!(svg.contains("<svg"));
+/// # }
+/// ```
+pub fn to_svg(dot: &str, engine: Engine) -> Result<String, RenderError> {
+    match resolve(engine) {
+        Engine::System => system_dot(dot),
+        _ => embedded(dot),
+    }
+}
+
+#[cfg(feature = "embedded")]
+fn embedded(dot: &str) -> Result<String, RenderError> {
+    graphviz_pure::render_dot(dot, "dot", "svg")
+        .map(graphviz_pure::Rendered::into_output)
+        .map_err(|e| RenderError::Layout(e.to_string()))
+}
+
+#[cfg(not(feature = "embedded"))]
+fn embedded(_: &str) -> Result<String, RenderError> {
+    Err(RenderError::NoEmbedded)
+}
+
+/// Pipes `dot` through `dot -Tsvg`. The input is written from a thread so a
+/// large graph cannot deadlock on full pipes.
+fn system_dot(dot: &str) -> Result<String, RenderError> {
+    let exe = find_dot().ok_or(RenderError::DotMissing)?;
+    let mut child = Command::new(exe)
+        .arg("-Tsvg")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| RenderError::DotFailed(e.to_string()))?;
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = dot.to_string();
+    let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    let out = child
+        .wait_with_output()
+        .map_err(|e| RenderError::DotFailed(e.to_string()))?;
+    let _ = writer.join();
+    if !out.status.success() {
+        let err = String::from_utf8_lossy(&out.stderr);
+        let first = err.lines().next().unwrap_or("no message").trim().to_string();
+        return Err(RenderError::DotFailed(format!("{} ({first})", out.status)));
+    }
+    String::from_utf8(out.stdout).map_err(|_| RenderError::DotFailed("its output is not UTF-8".into()))
+}
+
+/// The `<svg …>…</svg>` element of an SVG document (without the XML
+/// declaration and doctype), for inlining into HTML.
+pub fn svg_element(svg: &str) -> &str {
+    svg.find("<svg").map_or(svg, |i| &svg[i..])
+}
