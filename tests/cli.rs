@@ -126,7 +126,7 @@ fn several_diagrams_into_numbered_files() {
 #[test]
 fn rankdir_from_the_flag_or_from_draw_dot() {
     let tb = ok(&["render", "fixtures/add_self.py", "--rankdir", "TB"]);
-    assert!(tb.contains("graph [rankdir=TB];"));
+    assert!(tb.contains("graph [rankdir=TB,"));
     let script = "a = Value(1.0)\nb = a + 1\ndraw_dot(b, rankdir='TB')\n";
     assert!(ok_stdin(&["render", "-"], script).contains("rankdir=TB"));
     assert!(ok_stdin(&["render", "-", "--rankdir", "LR"], script).contains("rankdir=LR"));

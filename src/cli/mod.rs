@@ -49,7 +49,9 @@ enum Command {
     /// Backpropagation one node at a time: an SVG frame per step of the
     /// backward walk (reverse topological order) and an index.html that
     /// plays them.
-    #[command(after_help = "Example:\n  gradviz steps fixtures/lecture_neuron.py -o neuron-steps\n  (then open neuron-steps/index.html)")]
+    #[command(
+        after_help = "Example:\n  gradviz steps fixtures/lecture_neuron.py -o neuron-steps\n  (then open neuron-steps/index.html)"
+    )]
     Steps(steps::StepsArgs),
 }
 

@@ -116,7 +116,10 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
     let diagrams = select(&run.diagrams, args.diagram)?;
     if binary && diagrams.len() > 1 && output.is_none_or(|p| is_stream(p)) {
         return Err(CliError::usage(
-            format!("the script draws {} diagrams and one stream holds one image", diagrams.len()),
+            format!(
+                "the script draws {} diagrams and one stream holds one image",
+                diagrams.len()
+            ),
             Some("pick one with --diagram N, or write files with -o FILE"),
         ));
     }
@@ -161,7 +164,13 @@ fn select(diagrams: &[Diagram], which: Option<usize>) -> Result<Vec<&Diagram>, C
 }
 
 fn render_one(d: &Diagram, format: Format, args: &RenderArgs) -> Result<Vec<u8>, CliError> {
-    let dot = || to_dot(&d.graph, d.root, &args.view.dot_options(d.rankdir.as_deref()));
+    let dot = || {
+        to_dot(
+            &d.graph,
+            d.root,
+            &args.view.dot_options(d.rankdir.as_deref()),
+        )
+    };
     Ok(match format {
         Format::Dot => dot().into_bytes(),
         Format::Json => to_json(&d.graph, d.root).into_bytes(),

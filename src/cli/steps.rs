@@ -69,9 +69,17 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = svgs
         .iter()
         .enumerate()
-        .map(|(i, (_, svg))| (args.output.join(format!("frame-{:03}.svg", i + 1)), svg.clone().into_bytes()))
+        .map(|(i, (_, svg))| {
+            (
+                args.output.join(format!("frame-{:03}.svg", i + 1)),
+                svg.clone().into_bytes(),
+            )
+        })
         .collect();
-    files.push((args.output.join("index.html"), html_page(&title, &svgs).into_bytes()));
+    files.push((
+        args.output.join("index.html"),
+        html_page(&title, &svgs).into_bytes(),
+    ));
     write_files(&files)?;
     eprintln!(
         "wrote {} frames and {}",

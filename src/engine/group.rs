@@ -74,7 +74,10 @@ impl Graph {
 
     /// Puts a node into a group (replacing any earlier group).
     pub fn set_group(&self, id: ValueId, group: GroupId) {
-        self.groups.borrow_mut().member.insert(id.node_index(), group);
+        self.groups
+            .borrow_mut()
+            .member
+            .insert(id.node_index(), group);
     }
 
     /// The group a node belongs to.

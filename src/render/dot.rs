@@ -75,7 +75,11 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     let g = graph.inner();
     let view = options.view.unwrap_or_else(|| {
         let any_grad = traced.ids.iter().any(|id| g[id.node_index()].grad != 0.0);
-        if any_grad { View::Backward } else { View::Forward }
+        if any_grad {
+            View::Backward
+        } else {
+            View::Forward
+        }
     });
     let names = Names::new(&g, &traced, options.edge_grads);
     let max_grad = traced
@@ -94,7 +98,11 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         options.rankdir
     );
     if let Some(frame) = &options.frame {
-        let _ = write!(out, ", labelloc=t, label=\"{}\"", quoted_text(&frame.caption));
+        let _ = write!(
+            out,
+            ", labelloc=t, label=\"{}\"",
+            quoted_text(&frame.caption)
+        );
     }
     out.push_str("];\n");
     out.push_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n");
@@ -119,7 +127,10 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         let mut attrs = Vec::new();
         if let Some(frame) = &options.frame {
             if frame.current == Some(id) {
-                attrs.push(format!("style=filled, fillcolor=\"{}\", penwidth=2", style::CURRENT));
+                attrs.push(format!(
+                    "style=filled, fillcolor=\"{}\", penwidth=2",
+                    style::CURRENT
+                ));
             } else if frame.reached.contains(&id) {
                 attrs.push(format!("style=filled, fillcolor=\"{}\"", style::REACHED));
             } else {
@@ -160,7 +171,10 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
             let b = operands.get(1).map_or(0.0, |o| g[o.node_index()].data);
             op.local_grads(a, b, node.data)
         });
-        let current = options.frame.as_ref().is_some_and(|f| f.current == Some(id));
+        let current = options
+            .frame
+            .as_ref()
+            .is_some_and(|f| f.current == Some(id));
         for (position, src) in operands.iter().enumerate() {
             let _ = write!(out, "  n{} -> n{n}_op", traced.id(*src));
             let labelled = options.edge_grads && (options.frame.is_none() || current);
@@ -228,7 +242,10 @@ fn write_clusters(out: &mut String, graph: &Graph, mut members: BTreeMap<Option<
             "{pad}  label=\"{}\"; style=\"rounded,dashed\"; color=\"#9e9e9e\"; fontcolor=\"#616161\";",
             quoted_text(&info.name)
         );
-        for child in used.iter().filter(|c| graph.group(**c).parent == Some(group)) {
+        for child in used
+            .iter()
+            .filter(|c| graph.group(**c).parent == Some(group))
+        {
             write(out, graph, *child, used, members, depth + 1);
         }
         if let Some(stmts) = members.remove(&Some(group)) {
@@ -329,7 +346,10 @@ mod tests {
 
     #[test]
     fn record_escapes_cover_every_special_character() {
-        assert_eq!(record_text(r#"a{b}|<c> "d"\e"#), r#"a\{b\}\|\<c\>\ \"d\"\\e"#);
+        assert_eq!(
+            record_text(r#"a{b}|<c> "d"\e"#),
+            r#"a\{b\}\|\<c\>\ \"d\"\\e"#
+        );
         assert_eq!(record_text("x\ny"), "x\\ny");
         assert_eq!(record_text("\u{7}"), "\\\\x07");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");

@@ -23,7 +23,9 @@ pub const MAX_PIXELS: f64 = 1e8;
 /// ```
 pub fn to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     if !(scale.is_finite() && scale > 0.0) {
-        return Err(RenderError::Png(format!("the scale must be positive, not {scale}")));
+        return Err(RenderError::Png(format!(
+            "the scale must be positive, not {scale}"
+        )));
     }
     let mut db = usvg::fontdb::Database::new();
     db.load_font_data(COUSINE.to_vec());
@@ -54,6 +56,12 @@ pub fn to_png(svg: &str, scale: f32) -> Result<Vec<u8>, RenderError> {
     let mut pixmap = tiny_skia::Pixmap::new(w.max(1.0) as u32, h.max(1.0) as u32)
         .ok_or_else(|| RenderError::Png("cannot allocate the image".into()))?;
     pixmap.fill(tiny_skia::Color::WHITE);
-    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
-    pixmap.encode_png().map_err(|e| RenderError::Png(e.to_string()))
+    resvg::render(
+        &tree,
+        tiny_skia::Transform::from_scale(scale, scale),
+        &mut pixmap.as_mut(),
+    );
+    pixmap
+        .encode_png()
+        .map_err(|e| RenderError::Png(e.to_string()))
 }

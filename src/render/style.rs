@@ -33,9 +33,14 @@ fn blend(to: (u8, u8, u8), t: f64) -> String {
 /// gradients stay visible).
 pub fn grad_fill(grad: f64, max: f64) -> String {
     if !grad.is_finite() {
-        return "style=\"filled,bold\", fillcolor=\"#fff176\", color=\"#c62828\", penwidth=2.5".into();
+        return "style=\"filled,bold\", fillcolor=\"#fff176\", color=\"#c62828\", penwidth=2.5"
+            .into();
     }
-    let t = if max > 0.0 { (grad.abs() / max).sqrt() } else { 0.0 };
+    let t = if max > 0.0 {
+        (grad.abs() / max).sqrt()
+    } else {
+        0.0
+    };
     let fill = blend(if grad < 0.0 { NEGATIVE } else { POSITIVE }, t);
     let mut s = format!("style=filled, fillcolor=\"{fill}\"");
     if grad.abs() >= HUGE {
@@ -51,9 +56,17 @@ pub fn write_legend(out: &mut String, max: f64) {
         "    label=\"gradient\"; style=\"rounded\"; color=\"#bdbdbd\"; fontcolor=\"#616161\";\n",
     );
     let entries = [
-        ("legend_neg", format!("-{}", fixed4(max)), blend(NEGATIVE, 1.0)),
+        (
+            "legend_neg",
+            format!("-{}", fixed4(max)),
+            blend(NEGATIVE, 1.0),
+        ),
         ("legend_zero", "0".to_string(), "#ffffff".to_string()),
-        ("legend_pos", format!("+{}", fixed4(max)), blend(POSITIVE, 1.0)),
+        (
+            "legend_pos",
+            format!("+{}", fixed4(max)),
+            blend(POSITIVE, 1.0),
+        ),
     ];
     for (id, text, fill) in &entries {
         let _ = writeln!(

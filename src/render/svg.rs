@@ -157,10 +157,16 @@ fn system_dot(dot: &str) -> Result<String, RenderError> {
     let _ = writer.join();
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
-        let first = err.lines().next().unwrap_or("no message").trim().to_string();
+        let first = err
+            .lines()
+            .next()
+            .unwrap_or("no message")
+            .trim()
+            .to_string();
         return Err(RenderError::DotFailed(format!("{} ({first})", out.status)));
     }
-    String::from_utf8(out.stdout).map_err(|_| RenderError::DotFailed("its output is not UTF-8".into()))
+    String::from_utf8(out.stdout)
+        .map_err(|_| RenderError::DotFailed("its output is not UTF-8".into()))
 }
 
 /// The `<svg …>…</svg>` element of an SVG document (without the XML
