@@ -165,6 +165,7 @@ figure svg {{ max-width: 100%; height: auto; }}
   play.addEventListener("click", toggle);
   slider.addEventListener("input", () => show(Number(slider.value)));
   document.addEventListener("keydown", (e) => {{
+    if (e.target === slider) return; // the slider moves itself with the arrows
     if (e.key === "ArrowLeft") show(current - 1);
     if (e.key === "ArrowRight") show(current + 1);
     if (e.key === " ") {{ e.preventDefault(); toggle(); }}
