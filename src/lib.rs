@@ -14,8 +14,11 @@
 //! ```
 
 pub mod engine;
+pub mod gradcheck;
+pub mod nn;
 pub mod pyfmt;
 pub mod render;
 pub mod script;
+pub mod train;
 
 pub use engine::{Exponent, Graph, Node, Op, Value, ValueId};

@@ -3,11 +3,14 @@
 //! reporting errors.
 
 mod error;
+mod gradcheck;
 mod output;
+mod plot;
 mod render;
 mod run;
 mod script_input;
 mod steps;
+mod train;
 mod view_args;
 
 use std::process::ExitCode;
@@ -53,6 +56,21 @@ enum Command {
         after_help = "Example:\n  gradviz steps fixtures/lecture_neuron.py -o neuron-steps\n  (then open neuron-steps/index.html)"
     )]
     Steps(steps::StepsArgs),
+    /// Train the lecture's MLP or micrograd's moons demo, with progress and
+    /// plots.
+    #[command(
+        after_help = "Examples:\n  gradviz train lecture\n  gradviz train lecture --lr 1.0          # too large a step: watch it diverge\n  gradviz train lecture --no-zero-grad   # the lecture's bug\n  gradviz train moons -o moons-plots\n  gradviz train moons --data points.csv"
+    )]
+    Train(train::TrainArgs),
+    /// Check every leaf's gradient against a central finite difference.
+    #[command(after_help = "Example:\n  gradviz gradcheck fixtures/micrograd_readme.py")]
+    Gradcheck(gradcheck::GradcheckArgs),
+    /// Plot a function of x, its derivative from the backward pass and the
+    /// finite-difference slope as SVG.
+    #[command(
+        after_help = "Example:\n  gradviz plot \"3*x**2 - 4*x + 5\" --from -5 --to 5 -o f.svg"
+    )]
+    Plot(plot::PlotArgs),
 }
 
 /// Parses the command line, runs the subcommand and turns errors into a
@@ -63,6 +81,9 @@ pub fn main() -> ExitCode {
         Command::Run(args) => run::run(&args),
         Command::Render(args) => render::render(&args),
         Command::Steps(args) => steps::steps(&args),
+        Command::Train(args) => train::train(&args),
+        Command::Gradcheck(args) => gradcheck::gradcheck_cmd(&args),
+        Command::Plot(args) => plot::plot(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -146,7 +146,8 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
     }
 }
 
-fn select(diagrams: &[Diagram], which: Option<usize>) -> Result<Vec<&Diagram>, CliError> {
+/// The diagrams a command works on: all of them, or the N-th (from 1).
+pub fn select(diagrams: &[Diagram], which: Option<usize>) -> Result<Vec<&Diagram>, CliError> {
     if diagrams.is_empty() {
         return Err(CliError::input(
             "the script has no value to draw",

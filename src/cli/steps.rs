@@ -7,6 +7,7 @@ use clap::Args;
 
 use super::CliError;
 use super::output::write_files;
+use super::render::select;
 use super::script_input::ScriptArgs;
 use super::view_args::ViewArgs;
 use gradviz::render::steps::{backprop_frames, html_page};
@@ -31,23 +32,9 @@ pub struct StepsArgs {
 /// Writes the frames and the page.
 pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
     let (source, run) = args.script.run(&mut std::io::sink())?;
-    let n = run.diagrams.len();
-    let d = match args.diagram {
-        None if n > 0 => &run.diagrams[n - 1],
-        Some(k) if (1..=n).contains(&k) => &run.diagrams[k - 1],
-        None => {
-            return Err(CliError::input(
-                "the script has no value to backpropagate from",
-                Some("create a Value, or call draw_dot(v) or v.backward()"),
-            ));
-        }
-        Some(k) => {
-            return Err(CliError::usage(
-                format!("there is no diagram {k}: the script has {n}"),
-                Some("diagrams are counted from 1, one per draw_dot call"),
-            ));
-        }
-    };
+    // The last diagram unless one is picked: usually the backward root.
+    let chosen = select(&run.diagrams, args.diagram)?;
+    let d = chosen[chosen.len() - 1];
     if args.output.exists() && !args.output.is_dir() {
         return Err(CliError::usage(
             format!("`{}` is not a folder", args.output.display()),

@@ -59,6 +59,31 @@ impl Graph {
         self.with_inner_mut(|g| chain_rule(g, id));
     }
 
+    /// Recomputes the data of every op node among `root`'s ancestors from its
+    /// operands, in topological order (after leaves' data changed). Returns
+    /// the root's new data.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let a = g.value(2.0);
+    /// let b = a * a + 1.0;
+    /// a.set_data(3.0);
+    /// assert_eq!(g.forward(b.id()), 10.0);
+    /// ```
+    pub fn forward(&self, root: ValueId) -> f64 {
+        let order = self.topo_order(root);
+        self.with_inner_mut(|g| {
+            for id in order {
+                let Some(op) = g[id.0].op else { continue };
+                let operands = operands_of(g, id);
+                let a = g[operands[0].0].data;
+                let b = operands.get(1).map_or(0.0, |o| g[o.0].data);
+                g[id.0].data = op.forward(a, b);
+            }
+            g[root.0].data
+        })
+    }
+
     /// Sets every node's grad to zero.
     ///
     /// ```

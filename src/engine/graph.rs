@@ -139,12 +139,14 @@ impl Graph {
     /// assert_eq!(g.node(id).data, -4.0);
     /// ```
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
-        ValueId(self.inner.borrow_mut().add_node(Node {
+        let id = ValueId(self.inner.borrow_mut().add_node(Node {
             data,
             grad: 0.0,
             op: None,
             label: label.map(Into::into),
-        }))
+        }));
+        self.join_active_group(id);
+        id
     }
 
     /// Adds the result of `op` on `operands` (in order) and computes its data.
@@ -179,6 +181,8 @@ impl Graph {
         for (position, id) in operands.iter().enumerate() {
             g.add_edge(id.0, out, position as Operand);
         }
+        drop(g);
+        self.join_active_group(ValueId(out));
         ValueId(out)
     }
 
@@ -266,6 +270,35 @@ impl Graph {
     /// Runs `f` with write access to the underlying `StableGraph`.
     pub(crate) fn with_inner_mut<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
         f(&mut self.inner.borrow_mut())
+    }
+
+    /// Removes every node but `keep` (and the edges between removed nodes):
+    /// what a training loop calls after each step so that the graph does not
+    /// grow. The kept nodes keep their ids; freed slots are reused by the
+    /// next nodes added.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let w = g.value(0.5);
+    /// for _ in 0..1000 {
+    ///     let loss = (w * 2.0 - 1.0).powi(2);
+    ///     loss.backward();
+    ///     w.set_data(w.data() - 0.1 * w.grad());
+    ///     g.zero_grad();
+    ///     g.clear_except(&[w.id()]);
+    /// }
+    /// assert_eq!(g.len(), 1);
+    /// assert!((w.data() - 0.5).abs() < 1e-9);
+    /// ```
+    pub fn clear_except(&self, keep: &[ValueId]) {
+        let mut g = self.inner.borrow_mut();
+        let mut kept = fixedbitset::FixedBitSet::with_capacity(g.node_bound());
+        for id in keep {
+            kept.insert(id.index());
+        }
+        g.retain_nodes(|_, n| kept.contains(n.index()));
+        let mut groups = self.groups.borrow_mut();
+        groups.member.retain(|n, _| kept.contains(n.index()));
     }
 
     /// `root` and all its ancestors, in index order (creation order when no

@@ -32,6 +32,8 @@ pub struct Group {
 pub(crate) struct Groups {
     pub list: Vec<Group>,
     pub member: HashMap<NodeIndex, GroupId>,
+    /// New nodes join this group (see [`Graph::in_group`]).
+    pub active: Option<GroupId>,
 }
 
 impl Groups {
@@ -47,6 +49,7 @@ impl Groups {
         Groups {
             list: self.list.clone(),
             member,
+            active: None,
         }
     }
 }
@@ -70,6 +73,31 @@ impl Graph {
             parent,
         });
         GroupId(groups.list.len() as u32 - 1)
+    }
+
+    /// Runs `f` with `group` active: every node added meanwhile joins it.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let neuron = g.add_group("neuron", None);
+    /// let x = g.value(2.0);
+    /// let y = g.in_group(neuron, || (x * 3.0).tanh());
+    /// assert_eq!(g.group_of(y.id()), Some(neuron));
+    /// assert_eq!(g.group_of(x.id()), None);
+    /// ```
+    pub fn in_group<R>(&self, group: GroupId, f: impl FnOnce() -> R) -> R {
+        let previous = self.groups.borrow_mut().active.replace(group);
+        let r = f();
+        self.groups.borrow_mut().active = previous;
+        r
+    }
+
+    /// Records `id` in the active group, if any (called for new nodes).
+    pub(crate) fn join_active_group(&self, id: ValueId) {
+        let mut groups = self.groups.borrow_mut();
+        if let Some(g) = groups.active {
+            groups.member.insert(id.node_index(), g);
+        }
     }
 
     /// Puts a node into a group (replacing any earlier group).

@@ -1,0 +1,224 @@
+//! `gradviz train`: the lecture's MLP or micrograd's moons demo, with a
+//! progress bar (or plain lines), and plots.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::CliError;
+use super::output::write_files;
+use gradviz::nn::Module;
+use gradviz::render::plot;
+use gradviz::render::svg::{Engine, to_svg};
+use gradviz::render::{DotOptions, View, to_dot};
+use gradviz::train::{self, Config, Step, Trained, data};
+
+/// What to train.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Task {
+    /// The lecture: MLP(3,[4,4,1]) with tanh on four samples, MSE, SGD 0.1.
+    Lecture,
+    /// micrograd's demo: MLP(2,[16,16,1]) on make_moons(100, 0.1), SVM loss.
+    Moons,
+}
+
+/// Arguments of `gradviz train`.
+#[derive(Args, Debug)]
+pub struct TrainArgs {
+    /// Which model and data.
+    #[arg(value_enum)]
+    task: Task,
+    /// SGD steps [default: 20 for lecture, 100 for moons]
+    #[arg(long, value_name = "N")]
+    steps: Option<usize>,
+    /// A constant learning rate [default: 0.1 for lecture, 1.0 - 0.9*k/steps
+    /// for moons]. Try 1.0 on the lecture to watch training diverge.
+    #[arg(long, value_name = "LR")]
+    lr: Option<f64>,
+    /// Seed of the weights (and of the moons data).
+    #[arg(long, default_value_t = 1337)]
+    seed: u64,
+    /// Train on your own 2-D points (moons only): CSV rows `x,y,label`,
+    /// labels 0/1 or -1/1, an optional header.
+    #[arg(long, value_name = "FILE.csv")]
+    data: Option<PathBuf>,
+    /// Do not zero the gradients before each backward pass: the lecture's
+    /// classic bug (gradients accumulate across steps).
+    #[arg(long)]
+    no_zero_grad: bool,
+    /// Print only the final summary.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Write plots into this folder: loss.svg (loss and accuracy per step),
+    /// boundary.svg (moons: the decision boundary) and model.svg (the
+    /// model's graph for one input, a cluster per neuron and per layer).
+    #[arg(short, long, value_name = "DIR")]
+    output: Option<PathBuf>,
+}
+
+/// Trains and reports.
+pub fn train(args: &TrainArgs) -> Result<(), CliError> {
+    if args.data.is_some() && args.task == Task::Lecture {
+        return Err(CliError::usage(
+            "--data trains the moons model on your points; the lecture task has its own four samples",
+            Some("use `gradviz train moons --data FILE.csv`"),
+        ));
+    }
+    if let Some(lr) = args.lr
+        && !(lr.is_finite() && lr > 0.0)
+    {
+        return Err(CliError::usage(
+            format!("the learning rate must be positive, not {lr}"),
+            None,
+        ));
+    }
+    let dataset = match (&args.data, args.task) {
+        (Some(path), _) => {
+            let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
+                action: "read",
+                path: path.clone(),
+                source,
+            })?;
+            data::from_csv(&text).map_err(|e| {
+                CliError::input(
+                    format!("{}:{}: {}", path.display(), e.line, e.message),
+                    Some("rows are `x,y,label` with numbers, labels 0/1 or -1/1"),
+                )
+            })?
+        }
+        (None, Task::Moons) => data::moons(100, 0.1, args.seed),
+        (None, Task::Lecture) => data::lecture(),
+    };
+    let config = Config {
+        steps: args.steps.unwrap_or(match args.task {
+            Task::Lecture => 20,
+            Task::Moons => 100,
+        }),
+        lr: args.lr,
+        seed: args.seed,
+        zero_grad: !args.no_zero_grad,
+    };
+    let mut reporter = Reporter::new(config.steps, args.quiet);
+    let trained = match args.task {
+        Task::Lecture => train::train_lecture(&config, |s| reporter.step(s)),
+        Task::Moons => train::train_moons(&dataset, &config, |s| reporter.step(s)),
+    };
+    reporter.finish();
+    if let Some(last) = trained.history.last() {
+        println!(
+            "trained {:?}: {} steps, final loss {:.6}, accuracy {:.0}%, {} parameters, {} values per step",
+            args.task,
+            trained.history.len(),
+            last.loss,
+            last.accuracy * 100.0,
+            trained.model.parameters().len(),
+            last.nodes
+        );
+    }
+    if let Some(dir) = &args.output {
+        write_plots(dir, args.task, &trained, &dataset)?;
+    }
+    Ok(())
+}
+
+fn write_plots(
+    dir: &PathBuf,
+    task: Task,
+    trained: &Trained,
+    dataset: &data::Dataset,
+) -> Result<(), CliError> {
+    let plot_err = |e: plot::PlotError| CliError::input(e.to_string(), None);
+    std::fs::create_dir_all(dir).map_err(|source| CliError::Io {
+        action: "write",
+        path: dir.clone(),
+        source,
+    })?;
+    let loss: Vec<f64> = trained.history.iter().map(|s| s.loss).collect();
+    let acc: Vec<f64> = trained.history.iter().map(|s| s.accuracy).collect();
+    let mut files = vec![(
+        dir.join("loss.svg"),
+        plot::training_curves(&format!("gradviz train {task:?}"), &loss, &acc)
+            .map_err(plot_err)?
+            .into_bytes(),
+    )];
+    if task == Task::Moons {
+        let points: Vec<(Vec<f64>, f64)> = dataset
+            .xs
+            .iter()
+            .cloned()
+            .zip(dataset.ys.iter().copied())
+            .collect();
+        let svg = plot::decision_boundary("decision boundary", &points, 0.25, |x| {
+            train::score(trained, x)
+        })
+        .map_err(plot_err)?;
+        files.push((dir.join("boundary.svg"), svg.into_bytes()));
+    }
+    // The model's graph for the first sample, a cluster per neuron and layer.
+    let root = trained
+        .model
+        .forward_numbers(&trained.graph, &dataset.xs[0])[0];
+    let options = DotOptions {
+        view: Some(View::Forward),
+        ..DotOptions::default()
+    };
+    let dot = to_dot(&trained.graph, root.id(), &options);
+    trained.graph.clear_except(&trained.model.parameters());
+    files.push((dir.join("model.dot"), dot.clone().into_bytes()));
+    files.push((
+        dir.join("model.svg"),
+        to_svg(&dot, Engine::Embedded)?.into_bytes(),
+    ));
+    write_files(&files)?;
+    let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
+    eprintln!("wrote {}", names.join(", "));
+    Ok(())
+}
+
+/// A progress bar on a terminal, plain lines otherwise (every 10 steps and
+/// the last, like micrograd's demo), nothing with --quiet.
+struct Reporter {
+    bar: Option<ProgressBar>,
+    quiet: bool,
+    steps: usize,
+}
+
+impl Reporter {
+    fn new(steps: usize, quiet: bool) -> Self {
+        let bar = (!quiet && std::io::stderr().is_terminal()).then(|| {
+            let bar = ProgressBar::new(steps as u64);
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{bar:30.cyan/blue} {pos}/{len} {msg} [{elapsed_precise}]",
+                )
+                .expect("a valid template"),
+            );
+            bar
+        });
+        Reporter { bar, quiet, steps }
+    }
+
+    fn step(&mut self, s: &Step) {
+        let line = format!(
+            "step {} loss {:.6} acc {:.0}%",
+            s.step,
+            s.loss,
+            s.accuracy * 100.0
+        );
+        if let Some(bar) = &self.bar {
+            bar.set_message(line);
+            bar.inc(1);
+        } else if !self.quiet && (s.step.is_multiple_of(10) || s.step + 1 == self.steps) {
+            let mut out = std::io::stdout().lock();
+            let _ = writeln!(out, "{line}");
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish();
+        }
+    }
+}
