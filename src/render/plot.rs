@@ -169,7 +169,7 @@ pub fn decision_boundary(
 /// ```
 /// let xs = [0.0, 1.0, 2.0];
 /// let svg = gradviz::render::plot::function_and_derivative("x**2", &xs, &[0.0, 1.0, 4.0], &[0.0, 2.0, 4.0], &[0.0, 2.0, 4.0]).unwrap();
-/// assert!(svg.contains("f'(x)"));
+/// assert!(svg.contains("backward pass"));
 /// ```
 pub fn function_and_derivative(
     expr: &str,
