@@ -150,7 +150,7 @@ fn write_plots(
             .cloned()
             .zip(dataset.ys.iter().copied())
             .collect();
-        let svg = plot::decision_boundary("decision boundary", &points, 0.25, |x| {
+        let svg = plot::decision_boundary("decision boundary", &points, 0.1, |x| {
             train::score(trained, x)
         })
         .map_err(plot_err)?;
