@@ -92,6 +92,14 @@ fn moons_demo_reaches_100_percent() {
         "a cluster per layer and neuron"
     );
     assert!(model.contains(">layer 2<") && model.contains(">neuron 15<"));
+    let collapsed = read("model-collapsed.svg");
+    roxmltree::Document::parse_with_options(&collapsed, options()).unwrap();
+    assert_eq!(
+        collapsed.matches("class=\"cluster\"").count(),
+        3,
+        "a cluster per layer"
+    );
+    assert!(collapsed.len() * 5 < model.len(), "much smaller");
 }
 
 #[test]

@@ -52,8 +52,9 @@ pub struct TrainArgs {
     #[arg(long, short)]
     quiet: bool,
     /// Write plots into this folder: loss.svg (loss and accuracy per step),
-    /// boundary.svg (moons: the decision boundary) and model.svg (the
-    /// model's graph for one input, a cluster per neuron and per layer).
+    /// boundary.svg (moons: the decision boundary), model.svg (the model's
+    /// graph for one input, a cluster per neuron and per layer) and
+    /// model-collapsed.svg (one node per neuron).
     #[arg(short, long, value_name = "DIR")]
     output: Option<PathBuf>,
 }
@@ -165,11 +166,20 @@ fn write_plots(
         ..DotOptions::default()
     };
     let dot = to_dot(&trained.graph, root.id(), &options);
+    let collapsed = DotOptions {
+        collapse: true,
+        ..options
+    };
+    let small = to_dot(&trained.graph, root.id(), &collapsed);
     trained.graph.clear_except(&trained.model.parameters());
     files.push((dir.join("model.dot"), dot.clone().into_bytes()));
     files.push((
         dir.join("model.svg"),
         to_svg(&dot, Engine::Embedded)?.into_bytes(),
+    ));
+    files.push((
+        dir.join("model-collapsed.svg"),
+        to_svg(&small, Engine::Embedded)?.into_bytes(),
     ));
     write_files(&files)?;
     let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();

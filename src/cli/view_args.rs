@@ -76,6 +76,10 @@ pub struct ViewArgs {
     /// Highlight the nodes with these labels (comma-separated).
     #[arg(long, value_name = "LABELS", value_delimiter = ',')]
     pub highlight: Vec<String>,
+    /// Draw each neuron (innermost cluster) as a single node: big models stay
+    /// readable.
+    #[arg(long)]
+    pub collapse: bool,
     /// Layout engine for svg and png.
     #[arg(long, value_enum, default_value = "embedded")]
     pub engine: EngineArg,
@@ -101,6 +105,7 @@ impl ViewArgs {
             color: self.color,
             highlight: self.highlight.clone(),
             frame: None,
+            collapse: self.collapse,
         }
     }
 

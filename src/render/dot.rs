@@ -51,6 +51,9 @@ pub struct DotOptions {
     pub highlight: Vec<String>,
     /// A backprop frame to draw instead of the plain view.
     pub frame: Option<Frame>,
+    /// Draw each innermost group (a neuron) as one node instead of its
+    /// values, with the edges between groups: big models stay readable.
+    pub collapse: bool,
 }
 
 /// The DOT of `root` and all its ancestors.
@@ -71,6 +74,9 @@ pub struct DotOptions {
 /// assert!(dot.contains("n0 -> n2_op"));
 /// ```
 pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
+    if options.collapse && graph.has_groups() {
+        return collapsed(graph, root, options);
+    }
     let traced = Traced::new(graph, root);
     let g = graph.inner();
     let view = options.view.unwrap_or_else(|| {
@@ -203,6 +209,83 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     }
     if options.color && view == View::Backward && options.frame.is_none() {
         style::write_legend(&mut out, max_grad);
+    }
+    out.push_str("}\n");
+    out
+}
+
+/// The collapsed view: one box per innermost group (with how many values it
+/// holds), the ungrouped values as records, and one edge per connection.
+fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
+    let traced = Traced::new(graph, root);
+    let g = graph.inner();
+    let mut out = String::new();
+    out.push_str("digraph {\n");
+    let _ = writeln!(
+        out,
+        "  graph [rankdir={}, fontname=\"Courier\", fontsize=12, nodesep=0.25, ranksep=0.35];",
+        options.rankdir
+    );
+    out.push_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n");
+    out.push_str("  edge [color=\"#555555\", arrowsize=0.7];\n");
+    let mut sizes: BTreeMap<GroupId, usize> = BTreeMap::new();
+    for &id in &traced.ids {
+        if let Some(gr) = graph.group_of(id) {
+            *sizes.entry(gr).or_default() += 1;
+        }
+    }
+    let mut by_group: BTreeMap<Option<GroupId>, String> = BTreeMap::new();
+    for (gr, n) in &sizes {
+        let name = graph.group(*gr).name;
+        let stmt = format!(
+            "  g{} [label=\"{}\\n{n} values\", shape=box, style=\"rounded,filled\", fillcolor=\"#eeeeee\"];\n",
+            gr.index(),
+            quoted_text(&name)
+        );
+        by_group
+            .entry(graph.group(*gr).parent)
+            .or_default()
+            .push_str(&stmt);
+    }
+    let end = |id: ValueId| match graph.group_of(id) {
+        Some(gr) => format!("g{}", gr.index()),
+        None => format!("n{}", traced.id(id)),
+    };
+    let mut edges = std::collections::BTreeSet::new();
+    for &id in &traced.ids {
+        if graph.group_of(id).is_some() {
+            for src in operands_of(&g, id) {
+                if graph.group_of(src) != graph.group_of(id) {
+                    edges.insert((end(src), end(id)));
+                }
+            }
+            continue;
+        }
+        let node = &g[id.node_index()];
+        let n = traced.id(id);
+        let _ = writeln!(
+            by_group.entry(None).or_default(),
+            "  n{n} [label=\"{{ {} | data {} }}\", shape=record];",
+            record_text(node.label_str()),
+            fixed4(node.data)
+        );
+        if let Some(op) = node.op {
+            let _ = writeln!(
+                by_group.entry(None).or_default(),
+                "  n{n}_op [label=\"{}\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];\n  n{n}_op -> n{n};",
+                quoted_text(&op.name())
+            );
+            for src in operands_of(&g, id) {
+                edges.insert((end(src), format!("n{n}_op")));
+            }
+        }
+    }
+    if let Some(top) = by_group.remove(&None) {
+        out.push_str(&top);
+    }
+    write_clusters(&mut out, graph, by_group);
+    for (a, b) in edges {
+        let _ = writeln!(out, "  {a} -> {b};");
     }
     out.push_str("}\n");
     out
@@ -393,5 +476,29 @@ mod tests {
         assert!(layer_at < neuron_at);
         assert!(dot[neuron_at..].contains("label=\"{ w | data 0.5000 }\""));
         assert!(dot.contains("label=\"neuron 0\""));
+        let collapsed = to_dot(
+            &g,
+            y.id(),
+            &DotOptions {
+                collapse: true,
+                ..DotOptions::default()
+            },
+        );
+        assert!(
+            collapsed.contains("g1 [label=\"neuron 0\\n2 values\""),
+            "{collapsed}"
+        );
+        assert!(
+            collapsed.contains("n2 -> g1;"),
+            "w*x feeds the neuron's tanh: {collapsed}"
+        );
+        assert!(
+            collapsed.contains("g1 -> n2_op;"),
+            "w feeds w*x: {collapsed}"
+        );
+        assert!(
+            !collapsed.contains("{ w |"),
+            "the neuron's values are hidden"
+        );
     }
 }
