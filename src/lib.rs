@@ -16,6 +16,7 @@
 pub mod engine;
 pub mod gradcheck;
 pub mod nn;
+pub mod notes;
 pub mod pyfmt;
 pub mod render;
 pub mod script;

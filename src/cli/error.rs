@@ -38,6 +38,9 @@ pub enum CliError {
         /// How to fix it.
         hint: Option<String>,
     },
+    /// An error already rendered as a caret diagnostic (exit 1).
+    #[error("{0}")]
+    Rendered(String),
     /// A bad combination of options (exit 2, like clap's usage errors).
     #[error("{message}")]
     Usage {
@@ -75,6 +78,7 @@ impl CliError {
                 error,
             } => error.render(name, source_text),
             CliError::Io { .. } => format!("error: {self}\n"),
+            CliError::Rendered(text) => text.clone(),
             CliError::Input { message, hint } | CliError::Usage { message, hint } => {
                 let mut s = format!("error: {message}\n");
                 if let Some(h) = hint {

@@ -4,6 +4,7 @@
 
 mod error;
 mod gradcheck;
+mod notes;
 mod output;
 mod plot;
 mod render;
@@ -71,6 +72,23 @@ enum Command {
         after_help = "Example:\n  gradviz plot \"3*x**2 - 4*x + 5\" --from -5 --to 5 -o f.svg"
     )]
     Plot(plot::PlotArgs),
+    /// Render the micrograd code blocks of a Markdown file: each block runs,
+    /// its diagrams (SVG files) and printed output are inserted after it.
+    #[command(
+        after_help = "Example:\n  gradviz notes docs/lecture.md -o docs/lecture.md   # idempotent, in place\n\nBlocks are marked ```micrograd or ```python gradviz."
+    )]
+    Notes(notes::NotesArgs),
+    /// Run as an mdBook preprocessor: add `[preprocessor.gradviz]` to
+    /// book.toml (options: inline = true|false, assets = "DIR").
+    #[command(
+        after_help = "book.toml:\n  [preprocessor.gradviz]\n  command = \"gradviz mdbook\"\n  inline = true   # SVG inline; false writes files into src/gradviz-assets"
+    )]
+    Mdbook {
+        #[command(flatten)]
+        args: notes::MdbookArgs,
+        #[command(flatten)]
+        view: view_args::ViewArgs,
+    },
 }
 
 /// Parses the command line, runs the subcommand and turns errors into a
@@ -84,6 +102,8 @@ pub fn main() -> ExitCode {
         Command::Train(args) => train::train(&args),
         Command::Gradcheck(args) => gradcheck::gradcheck_cmd(&args),
         Command::Plot(args) => plot::plot(&args),
+        Command::Notes(args) => notes::notes(&args),
+        Command::Mdbook { args, view } => notes::mdbook(&args, &view),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,6 +5,7 @@
 
 pub mod dot;
 pub mod json;
+pub mod notebook;
 pub mod plot;
 #[cfg(feature = "png")]
 pub mod png;

@@ -1,0 +1,223 @@
+//! `gradviz notes` (Markdown in, Markdown with diagrams out) and
+//! `gradviz mdbook` (the same as an mdBook preprocessor).
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use clap::{Args, Subcommand};
+use serde_json::Value as Json;
+
+use super::CliError;
+use super::output::{write_files, write_stdout};
+use super::view_args::ViewArgs;
+use gradviz::notes::{Embed, NotesError, Processed, process};
+use gradviz::render::to_dot;
+use gradviz::script::Diagram;
+
+/// Arguments of `gradviz notes`.
+#[derive(Args, Debug)]
+pub struct NotesArgs {
+    /// The Markdown file (`-` for stdin). Fenced blocks marked ```micrograd
+    /// or ```python gradviz are run; other blocks are left alone.
+    input: PathBuf,
+    /// Write the Markdown here (may be the input: the result is idempotent)
+    /// [default: stdout]
+    #[arg(short, long, value_name = "OUT.md")]
+    output: Option<PathBuf>,
+    /// The folder for the SVG files, relative to the output's folder.
+    #[arg(long, value_name = "DIR", default_value = "gradviz-assets")]
+    assets: String,
+    #[command(flatten)]
+    view: ViewArgs,
+}
+
+/// Arguments of `gradviz mdbook`.
+#[derive(Args, Debug)]
+pub struct MdbookArgs {
+    #[command(subcommand)]
+    command: Option<MdbookCommand>,
+}
+
+#[derive(Subcommand, Debug)]
+enum MdbookCommand {
+    /// mdBook asks whether a renderer is supported (all are).
+    Supports {
+        /// The renderer's name.
+        renderer: String,
+    },
+}
+
+fn drawer(view: &ViewArgs) -> impl Fn(&Diagram) -> Result<String, String> + '_ {
+    move |d: &Diagram| {
+        let dot = to_dot(&d.graph, d.root, &view.dot_options(d.rankdir.as_deref()));
+        view.svg(&dot, d.graph.len()).map_err(|e| e.to_string())
+    }
+}
+
+fn notes_error(file: &str, e: NotesError) -> CliError {
+    match e {
+        NotesError::Block(b) => CliError::Rendered(b.render(file)),
+        NotesError::Draw { block, message } => {
+            CliError::input(format!("{file}: micrograd block {block}: {message}"), None)
+        }
+    }
+}
+
+/// Processes a Markdown file.
+pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
+    let stdin = args.input == Path::new("-");
+    let name = if stdin {
+        "<stdin>".to_string()
+    } else {
+        args.input.display().to_string()
+    };
+    let mut text = String::new();
+    let read = if stdin {
+        std::io::stdin().read_to_string(&mut text).map(|_| ())
+    } else {
+        std::fs::read_to_string(&args.input).map(|t| text = t)
+    };
+    read.map_err(|source| CliError::Io {
+        action: "read",
+        path: args.input.clone(),
+        source,
+    })?;
+    let embed = Embed::Files {
+        prefix: args.assets.clone(),
+    };
+    let draw = drawer(&args.view);
+    let Processed {
+        markdown,
+        assets,
+        blocks,
+    } = process(&text, &embed, &draw).map_err(|e| notes_error(&name, e))?;
+    let base = match &args.output {
+        Some(out) => out.parent().map(Path::to_path_buf).unwrap_or_default(),
+        None => PathBuf::new(),
+    };
+    let dir = base.join(&args.assets);
+    // Unchanged diagrams keep their files (names are content hashes).
+    let mut files: Vec<(PathBuf, Vec<u8>)> = assets
+        .into_iter()
+        .map(|a| (dir.join(&a.name), a.svg.into_bytes()))
+        .filter(|(path, bytes)| std::fs::read(path).ok().as_ref() != Some(bytes))
+        .collect();
+    if !files.is_empty() {
+        std::fs::create_dir_all(&dir).map_err(|source| CliError::Io {
+            action: "write",
+            path: dir.clone(),
+            source,
+        })?;
+    }
+    match &args.output {
+        Some(out) => {
+            if std::fs::read_to_string(out).ok().as_deref() != Some(markdown.as_str()) {
+                files.push((out.clone(), markdown.into_bytes()));
+            }
+            let written = files.len();
+            write_files(&files)?;
+            eprintln!("{blocks} micrograd block(s), {written} file(s) written");
+            Ok(())
+        }
+        None => {
+            write_files(&files)?;
+            write_stdout(markdown.as_bytes())
+        }
+    }
+}
+
+/// The mdBook preprocessor protocol: `supports RENDERER`, or `[context,
+/// book]` JSON on stdin and the book JSON on stdout.
+pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
+    if let Some(MdbookCommand::Supports { .. }) = &args.command {
+        return Ok(());
+    }
+    let mut input = String::new();
+    std::io::stdin()
+        .read_to_string(&mut input)
+        .map_err(|source| CliError::Io {
+            action: "read",
+            path: "<stdin>".into(),
+            source,
+        })?;
+    let parsed: Json = serde_json::from_str(&input)
+        .map_err(|e| CliError::input(format!("mdbook sent invalid JSON: {e}"), None))?;
+    let Json::Array(mut pair) = parsed else {
+        return Err(CliError::input(
+            "mdbook sent something else than [context, book]",
+            None,
+        ));
+    };
+    if pair.len() != 2 {
+        return Err(CliError::input(
+            "mdbook sent something else than [context, book]",
+            None,
+        ));
+    }
+    let mut book = pair.pop().unwrap_or_default();
+    let context = pair.pop().unwrap_or_default();
+    let config = &context["config"]["preprocessor"]["gradviz"];
+    let inline = config["inline"].as_bool().unwrap_or(true);
+    let assets = config["assets"]
+        .as_str()
+        .unwrap_or("gradviz-assets")
+        .to_string();
+    let src = context["root"]
+        .as_str()
+        .map(PathBuf::from)
+        .unwrap_or_default()
+        .join(context["config"]["book"]["src"].as_str().unwrap_or("src"));
+    let draw = drawer(view);
+    let mut files = Vec::new();
+    visit_chapters(&mut book, &mut |chapter| {
+        let path = chapter["path"].as_str().unwrap_or("").to_string();
+        let Some(content) = chapter["content"].as_str() else {
+            return Ok(());
+        };
+        let depth = Path::new(&path).components().count().saturating_sub(1);
+        let embed = if inline {
+            Embed::Inline
+        } else {
+            Embed::Files {
+                prefix: format!("{}{assets}", "../".repeat(depth)),
+            }
+        };
+        let done = process(content, &embed, &draw).map_err(|e| notes_error(&path, e))?;
+        for a in done.assets {
+            files.push((src.join(&assets).join(&a.name), a.svg.into_bytes()));
+        }
+        chapter["content"] = Json::String(done.markdown);
+        Ok(())
+    })?;
+    if !files.is_empty() {
+        let dir = src.join(&assets);
+        std::fs::create_dir_all(&dir).map_err(|source| CliError::Io {
+            action: "write",
+            path: dir,
+            source,
+        })?;
+        write_files(&files)?;
+    }
+    let out = serde_json::to_string(&book).map_err(|e| CliError::input(e.to_string(), None))?;
+    write_stdout(out.as_bytes())
+}
+
+/// Calls `f` on every chapter object (`{"Chapter": {...}}`), however deep.
+fn visit_chapters(
+    v: &mut Json,
+    f: &mut dyn FnMut(&mut Json) -> Result<(), CliError>,
+) -> Result<(), CliError> {
+    match v {
+        Json::Object(map) => {
+            if let Some(ch) = map.get_mut("Chapter") {
+                f(ch)?;
+            }
+            for (_, child) in map.iter_mut() {
+                visit_chapters(child, f)?;
+            }
+            Ok(())
+        }
+        Json::Array(items) => items.iter_mut().try_for_each(|c| visit_chapters(c, f)),
+        _ => Ok(()),
+    }
+}

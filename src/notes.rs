@@ -1,0 +1,348 @@
+//! Diagrams in lecture notes: every micrograd code block of a Markdown text
+//! is run as a script and its diagrams are inserted after it, between
+//! `<!-- gradviz:begin -->` and `<!-- gradviz:end -->` markers. Running it
+//! again replaces that region, so the result is idempotent; everything else
+//! comes out byte for byte unchanged.
+//!
+//! A block is micrograd code when its info string is `micrograd`, or
+//! `python` with the word `gradviz` (```` ```python gradviz ````).
+
+use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
+
+use crate::script::{self, Diagram, Options, ScriptError};
+
+/// The start of a generated region.
+pub const BEGIN: &str = "<!-- gradviz:begin (generated from the block above by `gradviz notes`; edits are overwritten) -->";
+/// The end of a generated region.
+pub const END: &str = "<!-- gradviz:end -->";
+
+/// How diagrams are put into the text.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Embed {
+    /// Image links `![diagram](PREFIX/gradviz-HASH.svg)`; the SVGs are
+    /// returned as assets.
+    Files {
+        /// The path the links use for the asset folder (`assets`).
+        prefix: String,
+    },
+    /// The SVG inline, as HTML (for mdBook).
+    Inline,
+}
+
+/// An SVG file to write, named by its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Asset {
+    /// `gradviz-<hash>.svg`.
+    pub name: String,
+    /// The SVG.
+    pub svg: String,
+}
+
+/// The processed text and the files it links to.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Processed {
+    /// The new Markdown.
+    pub markdown: String,
+    /// The SVG files the links point at.
+    pub assets: Vec<Asset>,
+    /// How many micrograd blocks were run.
+    pub blocks: usize,
+}
+
+/// A micrograd block that failed.
+#[derive(Debug, thiserror::Error)]
+#[error("{error}")]
+pub struct BlockError {
+    /// Which block (from 1).
+    pub block: usize,
+    /// The Markdown line of the block's first code line.
+    pub first_line: usize,
+    /// The block's code.
+    pub code: String,
+    /// What went wrong.
+    pub error: Box<ScriptError>,
+}
+
+impl BlockError {
+    /// A caret diagnostic with Markdown line numbers: `notes.md:14:5`.
+    pub fn render(&self, file: &str) -> String {
+        // Pad the code so that script lines are Markdown lines.
+        let padded = "\n".repeat(self.first_line - 1) + &self.code;
+        let mut e = (*self.error).clone();
+        let shift = self.first_line - 1;
+        e.span.start += shift;
+        e.span.end += shift;
+        if let Some(rel) = e.related.as_deref_mut() {
+            rel.0.start += shift;
+            rel.0.end += shift;
+        }
+        e.render(file, &padded)
+            + &format!("  = note: in micrograd block {} of {file}\n", self.block)
+    }
+}
+
+/// Whether a fenced block's info string marks micrograd code.
+///
+/// ```
+/// use gradviz::notes::is_micrograd;
+/// assert!(is_micrograd("micrograd"));
+/// assert!(is_micrograd("python gradviz"));
+/// assert!(!is_micrograd("python"));
+/// ```
+pub fn is_micrograd(info: &str) -> bool {
+    let mut words = info.split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}');
+    match words.next() {
+        Some("micrograd") => true,
+        Some("python" | "py") => words.any(|w| w == "gradviz"),
+        _ => false,
+    }
+}
+
+/// FNV-1a, 64 bits: a stable content hash for asset names.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= u64::from(*b);
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    h
+}
+
+/// Runs every micrograd block of `markdown` and inserts its diagrams (and
+/// its printed output, as a `text` block) after it. `draw` turns a diagram
+/// into SVG.
+///
+/// ```
+/// use gradviz::notes::{process, Embed};
+/// let md = "# Demo\n\n```micrograd\na = Value(2.0)\nb = a * a\nb.backward()\nprint(a.grad)\n```\n\nThe end.\n";
+/// let embed = Embed::Files { prefix: "assets".into() };
+/// let out = process(md, &embed, &|_| Ok("<svg/>".to_string())).unwrap();
+/// assert!(out.markdown.contains("![diagram 1 of block 1](assets/gradviz-"));
+/// assert!(out.markdown.contains("```text\n4.0\n```"));
+/// assert!(out.markdown.ends_with("The end.\n"));
+/// // Idempotent:
+/// assert_eq!(process(&out.markdown, &embed, &|_| Ok("<svg/>".to_string())).unwrap().markdown, out.markdown);
+/// ```
+pub fn process(
+    markdown: &str,
+    embed: &Embed,
+    draw: &dyn Fn(&Diagram) -> Result<String, String>,
+) -> Result<Processed, NotesError> {
+    let mut out = String::with_capacity(markdown.len() + 1024);
+    let mut assets = Vec::new();
+    let mut copied = 0; // bytes of `markdown` already in `out`
+    let mut block = 0;
+    let mut current: Option<(usize, String)> = None; // (start, code)
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        match event {
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_micrograd(&info) => {
+                current = Some((range.start, String::new()));
+            }
+            Event::Text(text) if current.is_some() => {
+                if let Some((_, code)) = current.as_mut() {
+                    code.push_str(&text);
+                }
+            }
+            Event::End(TagEnd::CodeBlock) if current.is_some() => {
+                let (start, code) = current.take().unwrap_or_default();
+                block += 1;
+                let end = line_end(markdown, range.end);
+                let first_line = markdown[..start].matches('\n').count() + 2;
+                let prefix = line_prefix(markdown, start);
+                let generated = run_block(&code, block, first_line, embed, draw, &mut assets)?;
+                // Keep the text up to the block's end, then the new region,
+                // skipping an old region right after the block.
+                out.push_str(&markdown[copied..end]);
+                copied = end + old_region(&markdown[end..]);
+                for line in generated.lines() {
+                    out.push_str(&prefix);
+                    out.push_str(line);
+                    out.push('\n');
+                }
+            }
+            _ => {}
+        }
+    }
+    out.push_str(&markdown[copied..]);
+    Ok(Processed {
+        markdown: out,
+        assets,
+        blocks: block,
+    })
+}
+
+/// Errors of [`process`].
+#[derive(Debug, thiserror::Error)]
+pub enum NotesError {
+    /// A block's script failed.
+    #[error(transparent)]
+    Block(#[from] BlockError),
+    /// A diagram could not be drawn.
+    #[error("micrograd block {block}: {message}")]
+    Draw {
+        /// Which block.
+        block: usize,
+        /// Why.
+        message: String,
+    },
+}
+
+fn run_block(
+    code: &str,
+    block: usize,
+    first_line: usize,
+    embed: &Embed,
+    draw: &dyn Fn(&Diagram) -> Result<String, String>,
+    assets: &mut Vec<Asset>,
+) -> Result<String, NotesError> {
+    let mut printed = Vec::new();
+    let run = script::run(code, &Options::default(), &mut printed).map_err(|error| BlockError {
+        block,
+        first_line,
+        code: code.to_string(),
+        error: Box::new(error),
+    })?;
+    let mut region = format!("{BEGIN}\n");
+    for (k, d) in run.diagrams.iter().enumerate() {
+        let svg = draw(d).map_err(|message| NotesError::Draw { block, message })?;
+        match embed {
+            Embed::Files { prefix } => {
+                let name = format!("gradviz-{:016x}.svg", fnv1a(svg.as_bytes()));
+                region.push_str(&format!(
+                    "\n![diagram {} of block {block}]({}{name})\n",
+                    k + 1,
+                    if prefix.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{}/", prefix.trim_end_matches('/'))
+                    }
+                ));
+                if !assets.iter().any(|a: &Asset| a.name == name) {
+                    assets.push(Asset { name, svg });
+                }
+            }
+            Embed::Inline => {
+                // An HTML block must not contain blank lines.
+                let element = crate::render::svg::svg_element(&svg);
+                let compact: Vec<&str> = element.lines().filter(|l| !l.trim().is_empty()).collect();
+                region.push_str(&format!(
+                    "\n<div class=\"gradviz\">\n{}\n</div>\n",
+                    compact.join("\n")
+                ));
+            }
+        }
+    }
+    let printed = String::from_utf8_lossy(&printed);
+    if !printed.is_empty() {
+        let fence = if printed.contains("```") {
+            "~~~~"
+        } else {
+            "```"
+        };
+        region.push_str(&format!(
+            "\n{fence}text\n{}{}{fence}\n",
+            printed,
+            if printed.ends_with('\n') { "" } else { "\n" }
+        ));
+    }
+    region.push('\n');
+    region.push_str(END);
+    Ok(format!("\n{region}"))
+}
+
+/// The offset just past the line that contains `offset - 1` (the block's
+/// closing fence line).
+fn line_end(text: &str, offset: usize) -> usize {
+    if offset > 0 && text.as_bytes().get(offset - 1) == Some(&b'\n') {
+        return offset;
+    }
+    text[offset..]
+        .find('\n')
+        .map_or(text.len(), |i| offset + i + 1)
+}
+
+/// What stands before the fence on its line, as a prefix for inserted lines:
+/// `> ` of quotes kept, list markers and indentation turned into spaces.
+fn line_prefix(text: &str, start: usize) -> String {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    text[line_start..start]
+        .chars()
+        .map(|c| if c == '>' { '>' } else { ' ' })
+        .collect::<String>()
+}
+
+/// The length of a generated region (and the blank line before it) at the
+/// start of `rest`, or 0.
+fn old_region(rest: &str) -> usize {
+    let mut pos = 0;
+    // Blank lines (possibly with the prefix) before the marker.
+    loop {
+        let line_len = rest[pos..].find('\n').map_or(rest.len() - pos, |i| i + 1);
+        let line = &rest[pos..pos + line_len];
+        let stripped = line
+            .trim_start_matches([' ', '>'])
+            .trim();
+        if stripped.is_empty() && line_len > 0 && pos + line_len < rest.len() {
+            pos += line_len;
+            continue;
+        }
+        if stripped.starts_with("<!-- gradviz:begin") {
+            break;
+        }
+        return 0;
+    }
+    let Some(end) = rest[pos..].find(END) else {
+        return 0;
+    };
+    let after = pos + end + END.len();
+    // Through the end marker's line break.
+    line_end(rest, after.min(rest.len()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(md: &str) -> Processed {
+        let embed = Embed::Files {
+            prefix: "img".into(),
+        };
+        process(md, &embed, &|d| Ok(format!("<svg>{}</svg>", d.graph.len()))).unwrap()
+    }
+
+    #[test]
+    fn blocks_in_lists_and_quotes_keep_their_indentation() {
+        let md = "- item\n\n  ```micrograd\n  a = Value(1.0)\n  ```\n\n> ```python gradviz\n> b = Value(2.0) * 3\n> ```\n\n```python\nnot = run\n```\n";
+        let out = run(md);
+        assert_eq!(out.blocks, 2);
+        assert!(
+            out.markdown
+                .contains("\n  ![diagram 1 of block 1](img/gradviz-"),
+            "{}",
+            out.markdown
+        );
+        assert!(
+            out.markdown
+                .contains("\n> ![diagram 1 of block 2](img/gradviz-"),
+            "{}",
+            out.markdown
+        );
+        assert!(out.markdown.ends_with("```python\nnot = run\n```\n"));
+        assert_eq!(run(&out.markdown).markdown, out.markdown, "idempotent");
+    }
+
+    #[test]
+    fn errors_point_at_the_markdown_line() {
+        let md = "# T\n\ntext\n\n```micrograd\na = Value(1.0)\nb = a ** a\n```\n";
+        let embed = Embed::Files {
+            prefix: String::new(),
+        };
+        let err = process(md, &embed, &|_| Ok(String::new())).unwrap_err();
+        let NotesError::Block(e) = err else {
+            panic!("a block error")
+        };
+        assert_eq!((e.block, e.first_line), (1, 6));
+        let text = e.render("notes.md");
+        assert!(text.contains("notes.md:7:10"), "{text}");
+    }
+}

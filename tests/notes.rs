@@ -1,0 +1,254 @@
+//! `gradviz notes` and `gradviz mdbook` through the command line: blocks in
+//! lists and quotes, untouched non-micrograd text, idempotence, unchanged
+//! SVGs left alone, error positions, the worked lecture in `docs/`, and a
+//! real `mdbook build` (when mdbook is installed, or required by
+//! GRADVIZ_REQUIRE_TOOLS=1).
+
+mod common;
+use std::io::Write;
+use std::process::Command;
+
+use common::{gradviz, ok, path};
+
+const NOTES: &str = "# Notes
+
+Some text with `code` and a [link](http://example.com).
+
+```micrograd
+a = Value(2.0, label='a')
+b = a * a; b.label = 'b'
+b.backward()
+print(f'{a.grad:.1f}')
+```
+
+- a list item whose block is nested:
+
+  ```python gradviz
+  x = Value(-1.0, label='x')
+  y = x.relu()
+  draw_dot(y)
+  ```
+
+> a quote
+>
+> ```micrograd
+> z = Value(3.0) + 1
+> ```
+
+```python
+# plain Python: left alone
+print('hello')
+```
+
+~~~
+```micrograd
+not a block: inside another fence
+```
+~~~
+
+The end.
+";
+
+#[test]
+fn notes_render_every_micrograd_block_and_leave_the_rest() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("notes.md");
+    let out = dir.path().join("out.md");
+    std::fs::write(&input, NOTES).unwrap();
+    let r = gradviz(&[
+        "notes",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let md = std::fs::read_to_string(&out).unwrap();
+    assert_eq!(md.matches("<!-- gradviz:begin").count(), 3, "{md}");
+    assert!(md.contains("```text\n4.0\n```"), "printed output: {md}");
+    assert!(
+        md.contains("\n  ![diagram 1 of block 2](gradviz-assets/gradviz-"),
+        "nested in the list: {md}"
+    );
+    assert!(
+        md.contains("\n> ![diagram 1 of block 3](gradviz-assets/gradviz-"),
+        "nested in the quote: {md}"
+    );
+    // Removing the generated regions gives back the input, byte for byte.
+    let mut kept: Vec<&str> = Vec::new();
+    let mut skipping = false;
+    for line in md.split_inclusive('\n') {
+        let bare = line.trim_start_matches([' ', '>']);
+        if bare.starts_with("<!-- gradviz:begin") {
+            skipping = true;
+            kept.pop(); // the blank line inserted before the region
+            continue;
+        }
+        if skipping {
+            skipping = !bare.starts_with("<!-- gradviz:end -->");
+            continue;
+        }
+        kept.push(line);
+    }
+    let stripped = kept.concat();
+    assert_eq!(stripped, NOTES);
+    let svgs: Vec<_> = std::fs::read_dir(dir.path().join("gradviz-assets"))
+        .unwrap()
+        .collect();
+    assert_eq!(svgs.len(), 3);
+
+    // Idempotent, and unchanged blocks do not rewrite their SVGs.
+    let svg = std::fs::read_dir(dir.path().join("gradviz-assets"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let before = std::fs::metadata(&svg).unwrap().modified().unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let r = gradviz(&["notes", out.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("0 file(s) written"), "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), md);
+    assert_eq!(std::fs::metadata(&svg).unwrap().modified().unwrap(), before);
+}
+
+#[test]
+fn a_failing_block_points_into_the_markdown_and_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("bad.md");
+    std::fs::write(
+        &input,
+        "# Bad\n\n```micrograd\na = Value(1.0)\nfor i in range(3):\n    a = a * 2\n```\n",
+    )
+    .unwrap();
+    let out = dir.path().join("out.md");
+    let r = gradviz(&[
+        "notes",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr.starts_with("error: loops are not supported"),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr.contains("bad.md:5:1"),
+        "the Markdown line: {}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("micrograd block 1"), "{}", r.stderr);
+    assert!(!out.exists());
+    assert!(!dir.path().join("gradviz-assets").exists());
+}
+
+#[test]
+fn the_worked_lecture_is_up_to_date() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("lecture.md");
+    ok(&[
+        "notes",
+        "docs/lecture.md",
+        "-o",
+        out.to_str().unwrap(),
+        "--assets",
+        "lecture-assets",
+    ]);
+    let fresh = std::fs::read_to_string(&out).unwrap();
+    let committed = std::fs::read_to_string(path("docs/lecture.md")).unwrap();
+    assert!(
+        fresh == committed,
+        "docs/lecture.md is out of date: run gradviz notes docs/lecture.md -o docs/lecture.md --assets lecture-assets"
+    );
+    for entry in std::fs::read_dir(dir.path().join("lecture-assets")).unwrap() {
+        let name = entry.unwrap().file_name();
+        assert!(
+            path("docs/lecture-assets").join(&name).exists(),
+            "{name:?} is committed"
+        );
+    }
+    assert!(fresh.matches("<!-- gradviz:begin").count() >= 6);
+}
+
+#[test]
+fn mdbook_preprocessor_protocol() {
+    let r = gradviz(&["mdbook", "supports", "html"]);
+    assert_eq!(r.code, 0);
+    let book = serde_json::json!([
+        {"root": "/nonexistent", "config": {"book": {"src": "src"}, "preprocessor": {"gradviz": {}}}, "renderer": "html", "mdbook_version": "0.4.40"},
+        {"sections": [{"Chapter": {"name": "One", "content": "```micrograd\na = Value(1.0) * 2\n```\n", "number": [1], "sub_items": [
+            {"Chapter": {"name": "Two", "content": "no code\n", "number": [1, 1], "sub_items": [], "path": "two.md"}}
+        ], "path": "one.md"}}], "__non_exhaustive": null}
+    ]);
+    let r = common::gradviz_stdin(&["mdbook"], &book.to_string());
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out: serde_json::Value = serde_json::from_str(&r.stdout).unwrap();
+    let one = out["sections"][0]["Chapter"]["content"].as_str().unwrap();
+    assert!(one.contains("<div class=\"gradviz\">\n<svg"), "{one}");
+    assert_eq!(
+        out["sections"][0]["Chapter"]["sub_items"][0]["Chapter"]["content"],
+        "no code\n"
+    );
+}
+
+#[test]
+fn a_real_mdbook_build() {
+    let has_mdbook = Command::new("mdbook")
+        .arg("--version")
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !has_mdbook {
+        assert!(
+            std::env::var("GRADVIZ_REQUIRE_TOOLS").as_deref() != Ok("1"),
+            "GRADVIZ_REQUIRE_TOOLS=1 but mdbook is not installed"
+        );
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED a_real_mdbook_build: mdbook is not installed (set GRADVIZ_REQUIRE_TOOLS=1 to require it)"
+        );
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("src")).unwrap();
+    std::fs::write(
+        root.join("book.toml"),
+        format!(
+            "[book]\ntitle = \"gradviz test\"\n\n[preprocessor.gradviz]\ncommand = \"{} mdbook\"\n",
+            env!("CARGO_BIN_EXE_gradviz")
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        root.join("src/SUMMARY.md"),
+        "# Summary\n\n- [Neuron](neuron.md)\n",
+    )
+    .unwrap();
+    let neuron = std::fs::read_to_string(path("fixtures/lecture_neuron.py")).unwrap();
+    std::fs::write(
+        root.join("src/neuron.md"),
+        format!("# Neuron\n\n```micrograd\n{neuron}```\n"),
+    )
+    .unwrap();
+    let out = Command::new("mdbook")
+        .arg("build")
+        .current_dir(root)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "mdbook build failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let html = std::fs::read_to_string(root.join("book/neuron.html")).unwrap();
+    assert!(
+        html.contains("<div class=\"gradviz\">"),
+        "the diagram is in the page"
+    );
+    assert!(
+        html.contains("<svg") && html.contains("grad 0.5000"),
+        "with its numbers"
+    );
+}
