@@ -279,9 +279,7 @@ fn old_region(rest: &str) -> usize {
     loop {
         let line_len = rest[pos..].find('\n').map_or(rest.len() - pos, |i| i + 1);
         let line = &rest[pos..pos + line_len];
-        let stripped = line
-            .trim_start_matches([' ', '>'])
-            .trim();
+        let stripped = line.trim_start_matches([' ', '>']).trim();
         if stripped.is_empty() && line_len > 0 && pos + line_len < rest.len() {
             pos += line_len;
             continue;

@@ -1,7 +1,8 @@
 //! The backward pass: a topological order of the root's ancestors, then the
 //! chain rule applied in reverse, accumulating into each operand's grad.
 
-use petgraph::visit::{DfsPostOrder, Reversed};
+use fixedbitset::FixedBitSet;
+use petgraph::visit::NodeIndexable;
 
 use super::graph::{Graph, Inner, ValueId, operands_of};
 
@@ -102,13 +103,29 @@ impl Graph {
     }
 }
 
-/// Operands before results, from a post-order walk over incoming edges.
+/// Operands before results: an iterative post-order walk from the root over
+/// the operands (operand 0 first), with an explicit stack instead of
+/// recursion.
 pub(crate) fn topo_order(g: &Inner, root: ValueId) -> Vec<ValueId> {
-    let reversed = Reversed(g);
-    let mut dfs = DfsPostOrder::new(reversed, root.0);
+    let mut visited = FixedBitSet::with_capacity(g.node_bound());
     let mut order = Vec::new();
-    while let Some(n) = dfs.next(reversed) {
-        order.push(ValueId(n));
+    let mut stack: Vec<(ValueId, bool)> = vec![(root, false)];
+    while let Some((id, expanded)) = stack.pop() {
+        if expanded {
+            order.push(id);
+            continue;
+        }
+        if visited.put(id.index()) {
+            continue;
+        }
+        stack.push((id, true));
+        // In a DAG no operand can be visited but not yet emitted, so this
+        // post-order is a topological order.
+        for o in operands_of(g, id).into_iter().rev() {
+            if !visited.contains(o.index()) {
+                stack.push((o, false));
+            }
+        }
     }
     order
 }

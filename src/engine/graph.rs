@@ -240,7 +240,7 @@ impl Graph {
     /// assert_eq!(g.operands(c.id()), vec![b.id(), a.id()]);
     /// ```
     pub fn operands(&self, id: ValueId) -> Vec<ValueId> {
-        operands_of(&self.inner.borrow(), id)
+        operands_of(&self.inner.borrow(), id).to_vec()
     }
 
     /// The number of value nodes.
@@ -294,9 +294,32 @@ impl Graph {
         let mut g = self.inner.borrow_mut();
         let mut kept = fixedbitset::FixedBitSet::with_capacity(g.node_bound());
         for id in keep {
-            kept.insert(id.index());
+            if g.contains_node(id.0) {
+                kept.insert(id.index());
+            }
         }
-        g.retain_nodes(|_, n| kept.contains(n.index()));
+        let count = kept.count_ones(..);
+        if kept.ones().enumerate().all(|(i, k)| i == k) {
+            // The kept nodes are exactly the first indices (a model's
+            // parameters, created first): clearing and adding them back in
+            // order gives them the same ids, much faster than removing the
+            // others one by one.
+            let nodes: Vec<Node> = (0..count).map(|i| g[NodeIndex::new(i)].clone()).collect();
+            let edges: Vec<(NodeIndex, NodeIndex, Operand)> = (0..count)
+                .flat_map(|i| g.edges_directed(NodeIndex::new(i), Incoming))
+                .filter(|e| kept.contains(e.source().index()))
+                .map(|e| (e.source(), e.target(), *e.weight()))
+                .collect();
+            g.clear();
+            for n in nodes {
+                g.add_node(n);
+            }
+            for (a, b, w) in edges {
+                g.add_edge(a, b, w);
+            }
+        } else {
+            g.retain_nodes(|_, n| kept.contains(n.index()));
+        }
         let mut groups = self.groups.borrow_mut();
         groups.member.retain(|n, _| kept.contains(n.index()));
     }
@@ -368,13 +391,42 @@ impl Graph {
 }
 
 /// The operands of `id` in position order.
-pub(crate) fn operands_of(g: &Inner, id: ValueId) -> Vec<ValueId> {
-    let mut ops: Vec<(Operand, ValueId)> = g
-        .edges_directed(id.0, Incoming)
-        .map(|e| (*e.weight(), ValueId(e.source())))
-        .collect();
-    ops.sort_unstable_by_key(|(p, _)| *p);
-    ops.into_iter().map(|(_, id)| id).collect()
+///
+/// Ops take at most two operands, so they come back in a small array: no
+/// allocation and no sort on the backward pass's hot path.
+pub(crate) fn operands_of(g: &Inner, id: ValueId) -> Operands {
+    let mut ops = Operands {
+        ids: [ValueId(NodeIndex::end()); 2],
+        len: 0,
+    };
+    for e in g.edges_directed(id.0, Incoming) {
+        let position = usize::from(*e.weight()).min(1);
+        ops.ids[position] = ValueId(e.source());
+        ops.len += 1;
+    }
+    ops
+}
+
+/// The operands of a node, in position order (at most two).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Operands {
+    ids: [ValueId; 2],
+    len: u8,
+}
+
+impl std::ops::Deref for Operands {
+    type Target = [ValueId];
+    fn deref(&self) -> &[ValueId] {
+        &self.ids[..usize::from(self.len)]
+    }
+}
+
+impl IntoIterator for Operands {
+    type Item = ValueId;
+    type IntoIter = std::iter::Take<std::array::IntoIter<ValueId, 2>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.ids.into_iter().take(usize::from(self.len))
+    }
 }
 
 impl fmt::Debug for Graph {
