@@ -2,6 +2,7 @@
 //! chain rule applied in reverse, accumulating into each operand's grad.
 
 use fixedbitset::FixedBitSet;
+use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::NodeIndexable;
 
 use super::graph::{Graph, Inner, ValueId, operands_of};
@@ -35,6 +36,28 @@ impl Graph {
     /// assert_eq!(a.grad(), 2.0);
     /// ```
     pub fn backward(&self, root: ValueId) {
+        if self.in_creation_order() {
+            // Every consumer of a node was created after it, so one sweep down
+            // the indices visits the root's ancestors in reverse topological
+            // order: mark the operands of each marked node, apply its chain
+            // rule. No search, no order to store.
+            self.with_inner_mut(|g| {
+                g[root.0].grad = 1.0;
+                let mut marked = FixedBitSet::with_capacity(root.index() + 1);
+                marked.insert(root.index());
+                for i in (0..=root.index()).rev() {
+                    if !marked.contains(i) {
+                        continue;
+                    }
+                    let id = ValueId(NodeIndex::new(i));
+                    for o in operands_of(g, id) {
+                        marked.insert(o.index());
+                    }
+                    chain_rule(g, id);
+                }
+            });
+            return;
+        }
         let order = self.topo_order(root);
         self.with_inner_mut(|g| {
             g[root.0].grad = 1.0;
@@ -72,7 +95,23 @@ impl Graph {
     /// assert_eq!(g.forward(b.id()), 10.0);
     /// ```
     pub fn forward(&self, root: ValueId) -> f64 {
-        let order = self.topo_order(root);
+        let order = if self.in_creation_order() {
+            // Creation order is a topological order: mark the ancestors in
+            // one sweep down, then compute them going up.
+            let g = self.inner();
+            let mut marked = FixedBitSet::with_capacity(root.index() + 1);
+            marked.insert(root.index());
+            for i in (0..=root.index()).rev() {
+                if marked.contains(i) {
+                    for o in operands_of(&g, ValueId(NodeIndex::new(i))) {
+                        marked.insert(o.index());
+                    }
+                }
+            }
+            marked.ones().map(|i| ValueId(NodeIndex::new(i))).collect()
+        } else {
+            self.topo_order(root)
+        };
         self.with_inner_mut(|g| {
             for id in order {
                 let Some(op) = g[id.0].op else { continue };
@@ -173,5 +212,36 @@ mod tests {
         let f = d * e;
         f.backward();
         assert_eq!((a.grad(), b.grad()), (-3.0, -8.0));
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use crate::Graph;
+
+    /// The sweep over creation order and the topological walk agree, before
+    /// and after nodes are removed and their slots reused.
+    fn build<'g>(g: &'g Graph, w: crate::Value<'g>) -> crate::Value<'g> {
+        let x = g.value(1.5);
+        let h = (w * x + 0.3).tanh();
+        (h * h + w.powi(2) * 0.5 + (w * 2.0).exp()).relu()
+    }
+
+    #[test]
+    fn fast_and_general_backward_agree() {
+        let g = Graph::new();
+        let w = g.value(0.7);
+        let y = build(&g, w);
+        assert!(g.in_creation_order());
+        y.backward();
+        let fast = w.grad();
+        // Remove a node in the middle, so the next nodes fill a hole.
+        g.zero_grad();
+        let keep: Vec<_> = g.ids().into_iter().filter(|id| id.index() != 1).collect();
+        g.clear_except(&keep);
+        let y2 = build(&g, w);
+        assert!(!g.in_creation_order());
+        y2.backward();
+        assert_eq!(w.grad(), fast);
     }
 }

@@ -98,10 +98,22 @@ pub type Inner = StableGraph<Node, Operand>;
 /// assert_eq!((e.data(), a.grad(), b.grad()), (-6.0, -3.0, 2.0));
 /// assert_eq!(g.len(), 3);
 /// ```
-#[derive(Default)]
 pub struct Graph {
     inner: RefCell<Inner>,
     pub(crate) groups: RefCell<Groups>,
+    /// Whether index order is creation order (no node went into a slot freed
+    /// by a removal): then it is a topological order too.
+    ordered: std::cell::Cell<bool>,
+}
+
+impl Default for Graph {
+    fn default() -> Self {
+        Graph {
+            inner: RefCell::default(),
+            groups: RefCell::default(),
+            ordered: std::cell::Cell::new(true),
+        }
+    }
 }
 
 impl Graph {
@@ -139,6 +151,7 @@ impl Graph {
     /// assert_eq!(g.node(id).data, -4.0);
     /// ```
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
+        self.note_insertion();
         let id = ValueId(self.inner.borrow_mut().add_node(Node {
             data,
             grad: 0.0,
@@ -184,6 +197,21 @@ impl Graph {
         drop(g);
         self.join_active_group(ValueId(out));
         ValueId(out)
+    }
+
+    /// Before adding a node: it will fill a freed slot (and break creation
+    /// order) when the graph has vacancies.
+    fn note_insertion(&self) {
+        let g = self.inner.borrow();
+        if g.node_count() != g.node_bound() {
+            self.ordered.set(false);
+        }
+    }
+
+    /// Whether node indices follow creation order (so index order is a
+    /// topological order).
+    pub(crate) fn in_creation_order(&self) -> bool {
+        self.ordered.get()
     }
 
     /// A copy of a node.
@@ -314,6 +342,11 @@ impl Graph {
             for n in nodes {
                 g.add_node(n);
             }
+            // Without edges among them the kept nodes are in a topological
+            // order whatever their history, and nothing is vacant now.
+            if edges.is_empty() {
+                self.ordered.set(true);
+            }
             for (a, b, w) in edges {
                 g.add_edge(a, b, w);
             }
@@ -384,6 +417,7 @@ impl Graph {
             Graph {
                 inner: RefCell::new(copy),
                 groups: RefCell::new(groups),
+                ordered: std::cell::Cell::new(self.ordered.get()),
             },
             root,
         )
