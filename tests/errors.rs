@@ -226,3 +226,67 @@ fn prints_before_an_error_still_appear() {
     assert_eq!(r.stdout, "before\n");
     assert!(r.stderr.contains(" --> <stdin>:2:5"), "{}", r.stderr);
 }
+
+#[test]
+fn output_into_a_read_only_folder() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let ro = dir.path().join("ro");
+    std::fs::create_dir(&ro).unwrap();
+    std::fs::set_permissions(&ro, std::fs::Permissions::from_mode(0o555)).unwrap();
+    if std::fs::write(ro.join("probe"), "x").is_ok() {
+        use std::io::Write;
+        let _ = writeln!(
+            std::io::stderr(),
+            "SKIPPED output_into_a_read_only_folder: running as root, permissions do not stop writes"
+        );
+        return;
+    }
+    let out = ro.join("x.dot");
+    let r = gradviz(&[
+        "render",
+        "fixtures/add_self.py",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.starts_with("error: cannot write"), "{}", r.stderr);
+    assert!(!out.exists());
+}
+
+#[test]
+fn a_killed_render_leaves_the_old_file() {
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("g.json");
+    std::fs::write(&out, "old").unwrap();
+    // A long script, killed while it runs.
+    let script = dir.path().join("long.py");
+    let body = "x = Value(1.0)\n".to_string() + &"x = x * 1.0 + 0.0\n".repeat(400_000);
+    std::fs::write(&script, body).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args([
+            "render",
+            script.to_str().unwrap(),
+            "-o",
+            out.to_str().unwrap(),
+            "--max-nodes",
+            "100000000",
+        ])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), "old");
+    let stray: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".gradviz-"))
+        .collect();
+    // A kill during the write itself may leave a temporary file, never a
+    // half-written target.
+    assert!(stray.len() <= 1, "{stray:?}");
+}
