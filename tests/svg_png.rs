@@ -318,3 +318,32 @@ fn steps_write_frames_and_a_page() {
     );
     assert!(texts(&frame2).iter().any(|s| s == "grad 0.5000"));
 }
+
+#[test]
+fn a_slow_layout_times_out_with_a_clear_error() {
+    // One value used at every step of a long chain: many long edges, which
+    // Graphviz's layout (embedded or system) handles very slowly.
+    let script = "a = Value(0.5)\ny = a\n".to_string() + &"y = (y * 1.01 + a).tanh()\n".repeat(75);
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("slow.svg");
+    let r = gradviz_stdin(
+        &[
+            "render",
+            "-",
+            "-o",
+            out.to_str().unwrap(),
+            "--layout-timeout",
+            "1",
+        ],
+        &script,
+    );
+    assert_eq!(r.code, 1);
+    assert!(
+        r.stderr
+            .starts_with("error: the layout did not finish within 1 s"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--format dot"));
+    assert!(!out.exists());
+}

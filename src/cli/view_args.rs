@@ -86,6 +86,9 @@ pub struct ViewArgs {
     /// The most value nodes the embedded engine lays out.
     #[arg(long, value_name = "N", default_value_t = 2_500)]
     pub max_layout_nodes: usize,
+    /// Give up on an SVG or PNG layout after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub layout_timeout: u64,
 }
 
 impl ViewArgs {
@@ -125,7 +128,7 @@ impl ViewArgs {
         if engine == Engine::Embedded {
             svg::check_layout_size(values, self.max_layout_nodes)?;
         }
-        Ok(svg::to_svg(dot, engine)?)
+        Ok(svg::to_svg_within(dot, engine, self.layout_timeout)?)
     }
 }
 

@@ -44,6 +44,9 @@ pub enum RenderError {
     /// The PNG could not be made.
     #[error("cannot make the PNG: {0}")]
     Png(String),
+    /// The layout did not finish in time.
+    #[error("the layout did not finish within {0} s")]
+    Timeout(u64),
 }
 
 impl RenderError {
@@ -58,6 +61,10 @@ impl RenderError {
                 "install Graphviz (apt install graphviz), or use the embedded engine (--engine embedded)"
             }
             RenderError::NoEmbedded => "rebuild with the default features, or use --engine dot",
+            RenderError::Timeout(_) => {
+                "some graphs are slow for Graphviz's layout (many long edges, e.g. one value used at every step of a chain): \
+                 write DOT instead (--format dot), draw a smaller root, or raise --layout-timeout"
+            }
             _ => return None,
         })
     }
@@ -109,6 +116,31 @@ pub fn resolve(engine: Engine) -> Engine {
     }
 }
 
+/// [`to_svg`] that gives up after `timeout` seconds. The embedded engine runs
+/// on a thread that cannot be stopped: it is left to finish in the
+/// background (a command-line process exits anyway); the system `dot` is
+/// killed.
+pub fn to_svg_within(dot: &str, engine: Engine, timeout: u64) -> Result<String, RenderError> {
+    let limit = std::time::Duration::from_secs(timeout);
+    match resolve(engine) {
+        Engine::System => system_dot_within(dot, Some(limit)).map_err(|e| match e {
+            RenderError::DotFailed(m) if m == TIMED_OUT => RenderError::Timeout(timeout),
+            e => e,
+        }),
+        _ => {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let input = dot.to_string();
+            std::thread::spawn(move || {
+                let _ = tx.send(embedded(&input));
+            });
+            rx.recv_timeout(limit)
+                .unwrap_or(Err(RenderError::Timeout(timeout)))
+        }
+    }
+}
+
+const TIMED_OUT: &str = "timed out";
+
 /// Lays out `dot` (one graph) and returns the SVG.
 ///
 /// ```
@@ -140,6 +172,10 @@ fn embedded(_: &str) -> Result<String, RenderError> {
 /// Pipes `dot` through `dot -Tsvg`. The input is written from a thread so a
 /// large graph cannot deadlock on full pipes.
 fn system_dot(dot: &str) -> Result<String, RenderError> {
+    system_dot_within(dot, None)
+}
+
+fn system_dot_within(dot: &str, limit: Option<std::time::Duration>) -> Result<String, RenderError> {
     let exe = find_dot().ok_or(RenderError::DotMissing)?;
     let mut child = Command::new(exe)
         .arg("-Tsvg")
@@ -151,6 +187,21 @@ fn system_dot(dot: &str) -> Result<String, RenderError> {
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let input = dot.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
+    if let Some(limit) = limit {
+        let start = std::time::Instant::now();
+        while child
+            .try_wait()
+            .map_err(|e| RenderError::DotFailed(e.to_string()))?
+            .is_none()
+        {
+            if start.elapsed() > limit {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(RenderError::DotFailed(TIMED_OUT.into()));
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+    }
     let out = child
         .wait_with_output()
         .map_err(|e| RenderError::DotFailed(e.to_string()))?;
