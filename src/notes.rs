@@ -153,6 +153,9 @@ pub fn process(
                 // Keep the text up to the block's end, then the new region,
                 // skipping an old region right after the block.
                 out.push_str(&markdown[copied..end]);
+                if !out.ends_with('\n') {
+                    out.push('\n'); // a block at the very end of the text
+                }
                 copied = end + old_region(&markdown[end..]);
                 for line in generated.lines() {
                     out.push_str(&prefix);
@@ -234,11 +237,9 @@ fn run_block(
     }
     let printed = String::from_utf8_lossy(&printed);
     if !printed.is_empty() {
-        let fence = if printed.contains("```") {
-            "~~~~"
-        } else {
-            "```"
-        };
+        // A backtick fence longer than any run of backticks in the output.
+        let longest = printed.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+        let fence = "`".repeat(longest.max(2) + 1);
         region.push_str(&format!(
             "\n{fence}text\n{}{}{fence}\n",
             printed,
@@ -289,12 +290,23 @@ fn old_region(rest: &str) -> usize {
         }
         return 0;
     }
-    let Some(end) = rest[pos..].find(END) else {
-        return 0;
-    };
-    let after = pos + end + END.len();
-    // Through the end marker's line break.
-    line_end(rest, after.min(rest.len()))
+    // The end marker on a line of its own, outside the region's fenced
+    // output block (printed output may quote the marker).
+    let mut at = pos;
+    let mut fence: Option<usize> = None;
+    while at < rest.len() {
+        let len = rest[at..].find('\n').map_or(rest.len() - at, |i| i + 1);
+        let line = rest[at..at + len].trim_start_matches([' ', '>']).trim_end();
+        let ticks = line.len() - line.trim_start_matches('`').len();
+        match fence {
+            None if ticks >= 3 => fence = Some(ticks),
+            Some(n) if ticks >= n && line.trim_matches('`').is_empty() => fence = None,
+            None if line == END => return at + len,
+            _ => {}
+        }
+        at += len;
+    }
+    0
 }
 
 #[cfg(test)]

@@ -144,3 +144,46 @@ fn output_files_get_normal_permissions() {
         0o640
     );
 }
+
+#[test]
+fn review_findings() {
+    // -0 is not an int in Python.
+    assert_eq!(
+        ok_stdin(&["run", "-"], "a = Value(0)\nprint(-a)\n"),
+        "Value(data=0, grad=0)\n"
+    );
+    // The plot expression cannot break out of its wrapper.
+    let r = common::gradviz(&["plot", "1); draw_dot(Value(2.0)); y = (x"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = common::gradviz(&["plot", "x", "--from", "-1e308", "--to", "1e308"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    // notes: a block at the end of a file without a newline, and printed
+    // output that quotes the end marker or fences, stay idempotent.
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("e.md");
+    std::fs::write(
+        &md,
+        "```micrograd\na = Value(2.0)\nprint('<!-- gradviz:end -->')\nprint('~~~~ and ```')\n```",
+    )
+    .unwrap();
+    let once = dir.path().join("1.md");
+    let twice = dir.path().join("2.md");
+    assert_eq!(
+        common::gradviz(&["notes", md.to_str().unwrap(), "-o", once.to_str().unwrap()]).code,
+        0
+    );
+    assert_eq!(
+        common::gradviz(&[
+            "notes",
+            once.to_str().unwrap(),
+            "-o",
+            twice.to_str().unwrap()
+        ])
+        .code,
+        0
+    );
+    assert_eq!(
+        std::fs::read_to_string(&once).unwrap(),
+        std::fs::read_to_string(&twice).unwrap()
+    );
+}

@@ -347,3 +347,35 @@ fn a_slow_layout_times_out_with_a_clear_error() {
     assert!(r.stderr.contains("--format dot"));
     assert!(!out.exists());
 }
+
+#[test]
+fn system_dot_with_a_large_svg_does_not_block() {
+    if Command::new("dot").arg("-V").output().is_err() {
+        assert!(
+            !tools_required(),
+            "GRADVIZ_REQUIRE_TOOLS=1 but `dot` is not installed"
+        );
+        skipped("system_dot_with_a_large_svg_does_not_block: Graphviz `dot` is not installed");
+        return;
+    }
+    // More than a pipe's 64 KB of SVG (found in review: it used to block).
+    let mut script = String::from("s = Value(0.0)\n");
+    for i in 0..120 {
+        script.push_str(&format!("w{i} = Value({i}.0)\ns = s + w{i} * {i}.5\n"));
+    }
+    let r = gradviz_stdin(
+        &[
+            "render",
+            "-",
+            "-f",
+            "svg",
+            "--engine",
+            "dot",
+            "--layout-timeout",
+            "20",
+        ],
+        &script,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.len() > 100_000);
+}

@@ -35,6 +35,12 @@ const SUFFIX: &str = "\n) + 0 * x\ny.backward()\n";
 
 /// f(x) and f'(x) from one run of the expression as a script.
 fn evaluate(expr: &str, x: f64) -> Result<(f64, f64), CliError> {
+    if expr.contains(['\n', ';']) {
+        return Err(CliError::usage(
+            "the expression must be a single expression in x",
+            Some("for example: \"3*x**2 - 4*x + 5\""),
+        ));
+    }
     let head = format!("{PREFIX_1}{x:?}{PREFIX_2}");
     let src = format!("{head}{expr}{SUFFIX}");
     let run = script::run(&src, &Options::default(), &mut std::io::sink()).map_err(|e| {
@@ -53,13 +59,19 @@ fn evaluate(expr: &str, x: f64) -> Result<(f64, f64), CliError> {
             error: Box::new(e),
         }
     })?;
-    let d = &run.diagrams[0];
+    let not_a_function = || {
+        CliError::usage(
+            "the expression must be a single expression in x",
+            Some("for example: \"3*x**2 - 4*x + 5\""),
+        )
+    };
+    let d = run.diagrams.last().ok_or_else(not_a_function)?;
     let x_leaf = d
         .graph
         .ids()
         .into_iter()
         .find(|id| d.graph.node(*id).label.as_deref() == Some("x"))
-        .expect("the wrapper labels x");
+        .ok_or_else(not_a_function)?;
     Ok((d.graph.data(d.root), d.graph.grad(x_leaf)))
 }
 
@@ -72,13 +84,14 @@ pub fn plot(args: &PlotArgs) -> Result<(), CliError> {
             Some("for example: --from -5 --to 5 --step 0.25"),
         ));
     }
-    let n = ((args.to - args.from) / args.step).floor() as usize + 1;
-    if n > 100_000 {
+    let samples = ((args.to - args.from) / args.step).floor() + 1.0;
+    if !(samples.is_finite() && samples <= 100_000.0) {
         return Err(CliError::usage(
-            format!("{n} samples is too many"),
-            Some("raise --step"),
+            format!("{samples} samples is too many"),
+            Some("raise --step or narrow --from/--to"),
         ));
     }
+    let n = samples as usize;
     let h = 1e-4;
     let (mut xs, mut f, mut df, mut slope) = (vec![], vec![], vec![], vec![]);
     for i in 0..n {

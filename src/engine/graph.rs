@@ -101,8 +101,7 @@ pub type Inner = StableGraph<Node, Operand>;
 pub struct Graph {
     inner: RefCell<Inner>,
     pub(crate) groups: RefCell<Groups>,
-    /// Whether index order is creation order (no node went into a slot freed
-    /// by a removal): then it is a topological order too.
+    /// Whether every edge runs from a lower to a higher index.
     ordered: std::cell::Cell<bool>,
 }
 
@@ -151,7 +150,6 @@ impl Graph {
     /// assert_eq!(g.node(id).data, -4.0);
     /// ```
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
-        self.note_insertion();
         let id = ValueId(self.inner.borrow_mut().add_node(Node {
             data,
             grad: 0.0,
@@ -195,21 +193,17 @@ impl Graph {
             g.add_edge(id.0, out, position as Operand);
         }
         drop(g);
+        // A result in a slot freed by a removal can sit below its operands.
+        if operands.iter().any(|o| o.0 > out) {
+            self.ordered.set(false);
+        }
         self.join_active_group(ValueId(out));
         ValueId(out)
     }
 
-    /// Before adding a node: it will fill a freed slot (and break creation
-    /// order) when the graph has vacancies.
-    fn note_insertion(&self) {
-        let g = self.inner.borrow();
-        if g.node_count() != g.node_bound() {
-            self.ordered.set(false);
-        }
-    }
-
-    /// Whether node indices follow creation order (so index order is a
-    /// topological order).
+    /// Whether every edge runs from a lower to a higher index, so that index
+    /// order is a topological order (true until a result lands in a slot
+    /// freed below one of its operands).
     pub(crate) fn in_creation_order(&self) -> bool {
         self.ordered.get()
     }

@@ -117,9 +117,9 @@ pub fn resolve(engine: Engine) -> Engine {
 }
 
 /// [`to_svg`] that gives up after `timeout` seconds. The embedded engine runs
-/// on a thread that cannot be stopped: it is left to finish in the
-/// background (a command-line process exits anyway); the system `dot` is
-/// killed.
+/// on a thread that cannot be stopped: after a timeout it keeps using a CPU
+/// until it finishes (a command-line process exits anyway, a long-running
+/// program should prefer a size limit); the system `dot` is killed.
 pub fn to_svg_within(dot: &str, engine: Engine, timeout: u64) -> Result<String, RenderError> {
     let limit = std::time::Duration::from_secs(timeout);
     match resolve(engine) {
@@ -187,25 +187,38 @@ fn system_dot_within(dot: &str, limit: Option<std::time::Duration>) -> Result<St
     let mut stdin = child.stdin.take().expect("stdin is piped");
     let input = dot.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
-    if let Some(limit) = limit {
-        let start = std::time::Instant::now();
-        while child
+    // Read both pipes while waiting, so a large SVG cannot fill a pipe and
+    // block `dot`.
+    let read_all = |mut r: Box<dyn std::io::Read + Send>| {
+        std::thread::spawn(move || {
+            let mut buf = Vec::new();
+            let _ = r.read_to_end(&mut buf);
+            buf
+        })
+    };
+    let stdout = read_all(Box::new(child.stdout.take().expect("stdout is piped")));
+    let stderr = read_all(Box::new(child.stderr.take().expect("stderr is piped")));
+    let start = std::time::Instant::now();
+    let status = loop {
+        if let Some(status) = child
             .try_wait()
             .map_err(|e| RenderError::DotFailed(e.to_string()))?
-            .is_none()
         {
-            if start.elapsed() > limit {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(RenderError::DotFailed(TIMED_OUT.into()));
-            }
-            std::thread::sleep(std::time::Duration::from_millis(10));
+            break status;
         }
-    }
-    let out = child
-        .wait_with_output()
-        .map_err(|e| RenderError::DotFailed(e.to_string()))?;
+        if limit.is_some_and(|l| start.elapsed() > l) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RenderError::DotFailed(TIMED_OUT.into()));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    };
     let _ = writer.join();
+    let out = std::process::Output {
+        status,
+        stdout: stdout.join().unwrap_or_default(),
+        stderr: stderr.join().unwrap_or_default(),
+    };
     if !out.status.success() {
         let err = String::from_utf8_lossy(&out.stderr);
         let first = err

@@ -1023,7 +1023,7 @@ impl Evaluator<'_> {
         if int {
             // Python ints are exact; ours are exact below 2**53 and printed
             // as the float's exact integer value beyond.
-            format!("{data:.0}")
+            format!("{:.0}", data + 0.0) // -0.0 + 0.0 is 0.0: Python ints have no -0
         } else {
             pyfmt::repr_float(data)
         }
