@@ -187,3 +187,18 @@ fn review_findings() {
         std::fs::read_to_string(&twice).unwrap()
     );
 }
+
+#[test]
+fn bad_numbers_in_flags_are_usage_errors_up_front() {
+    let r = common::gradviz(&[
+        "render",
+        "fixtures/add_self.py",
+        "-f",
+        "png",
+        "--scale",
+        "0",
+    ]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let r = common::gradviz(&["train", "lecture", "--steps", "0"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+}

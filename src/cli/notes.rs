@@ -184,7 +184,12 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
         };
         let done = process(content, &embed, &draw).map_err(|e| notes_error(&path, e))?;
         for a in done.assets {
-            files.push((src.join(&assets).join(&a.name), a.svg.into_bytes()));
+            let path = src.join(&assets).join(&a.name);
+            // Unchanged files stay untouched, so `mdbook serve` does not
+            // see a change and rebuild forever.
+            if std::fs::read(&path).ok().as_deref() != Some(a.svg.as_bytes()) {
+                files.push((path, a.svg.into_bytes()));
+            }
         }
         chapter["content"] = Json::String(done.markdown);
         Ok(())

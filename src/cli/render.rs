@@ -104,6 +104,12 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
             Some("choose another output file"),
         ));
     }
+    if !(args.scale.is_finite() && args.scale > 0.0) {
+        return Err(CliError::usage(
+            format!("--scale must be a positive number, not {}", args.scale),
+            Some("1.0 is 96 dpi, 2.0 is 192 dpi"),
+        ));
+    }
     let binary = matches!(format, Format::Svg | Format::Png);
     if output.is_none() && format == Format::Png && std::io::stdout().is_terminal() {
         return Err(CliError::usage(

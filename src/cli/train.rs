@@ -67,6 +67,9 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
             Some("use `gradviz train moons --data FILE.csv`"),
         ));
     }
+    if args.steps == Some(0) {
+        return Err(CliError::usage("--steps must be at least 1", None));
+    }
     if let Some(lr) = args.lr
         && !(lr.is_finite() && lr > 0.0)
     {
