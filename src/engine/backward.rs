@@ -115,9 +115,7 @@ impl Graph {
         self.with_inner_mut(|g| {
             for id in order {
                 let Some(op) = g[id.0].op else { continue };
-                let operands = operands_of(g, id);
-                let a = g[operands[0].0].data;
-                let b = operands.get(1).map_or(0.0, |o| g[o.0].data);
+                let (a, b) = operands_of(g, id).data(g);
                 g[id.0].data = op.forward(a, b);
             }
             g[root.0].data
@@ -175,8 +173,7 @@ fn chain_rule(g: &mut Inner, id: ValueId) {
         return;
     };
     let operands = operands_of(g, id);
-    let a = g[operands[0].0].data;
-    let b = operands.get(1).map_or(0.0, |o| g[o.0].data);
+    let (a, b) = operands.data(g);
     let (out, out_grad) = (g[id.0].data, g[id.0].grad);
     let local = op.local_grads(a, b, out);
     for (position, operand) in operands.iter().enumerate() {

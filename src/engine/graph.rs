@@ -442,6 +442,20 @@ pub(crate) struct Operands {
     len: u8,
 }
 
+impl Operands {
+    /// The operands' data as `(a, b)`, `b` being 0 for unary ops: the two
+    /// numbers [`Op::forward`] and [`Op::local_grads`] take.
+    pub(crate) fn data(&self, g: &Inner) -> (f64, f64) {
+        let a = g[self.ids[0].0].data;
+        let b = if self.len > 1 {
+            g[self.ids[1].0].data
+        } else {
+            0.0
+        };
+        (a, b)
+    }
+}
+
 impl std::ops::Deref for Operands {
     type Target = [ValueId];
     fn deref(&self) -> &[ValueId] {

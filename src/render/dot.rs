@@ -173,8 +173,7 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         let node = &g[id.node_index()];
         let operands = operands_of(&g, id);
         let local = node.op.map(|op| {
-            let a = g[operands[0].node_index()].data;
-            let b = operands.get(1).map_or(0.0, |o| g[o.node_index()].data);
+            let (a, b) = operands.data(&g);
             op.local_grads(a, b, node.data)
         });
         let current = options
