@@ -47,11 +47,9 @@
 //! The last line, `RESULT …`, is for `benches/compare_micrograd.sh`.
 
 use std::hint::black_box;
-use std::mem::size_of;
 use std::time::{Duration, Instant};
 
 use gradviz::{Graph, Value, ValueId};
-use petgraph::stable_graph::StableGraph;
 
 /// Samples in the data set.
 const N_SAMPLES: usize = 100;
@@ -314,28 +312,6 @@ fn gradviz_rerun_step<'g>(g: &'g Graph, p: &[Value<'g>], root: Value<'g>, k: usi
         v.set_data(v.data() - lr * v.grad());
     }
     l
-}
-
-/// A `StableGraph`'s node and edge buffers: slot sizes and bytes.
-struct GraphBytes {
-    node_slot: usize,
-    edge_slot: usize,
-    used: usize,
-    allocated: usize,
-}
-
-/// The bytes of a `StableGraph`'s node and edge buffers (its slots are
-/// petgraph `Node<Option<N>>` and `Edge<Option<E>>`).
-fn stable_graph_bytes<N, E>(g: &StableGraph<N, E>) -> GraphBytes {
-    let node_slot = size_of::<petgraph::graph::Node<Option<N>>>();
-    let edge_slot = size_of::<petgraph::graph::Edge<Option<E>>>();
-    let (ncap, ecap) = g.capacity();
-    GraphBytes {
-        node_slot,
-        edge_slot,
-        used: g.node_count() * node_slot + g.edge_count() * edge_slot,
-        allocated: ncap * node_slot + ecap * edge_slot,
-    }
 }
 
 // ---------------------------------------------------------------------------
@@ -672,17 +648,11 @@ fn main() {
     let g = Graph::new();
     let p: Vec<Value> = params0.iter().map(|&v| g.value(v)).collect();
     let (total, _) = loss(&mut Gv(&g), &p, &x, &y);
+    total.backward(); // derives the schedule, which counts too
     let rss1 = rss_bytes();
     let nodes = g.ancestors(total.id()).len();
-    let (gb, labels) = {
-        let inner = g.inner();
-        let labels: usize = inner
-            .node_weights()
-            .filter_map(|n| n.label.as_ref().map(|l| l.len()))
-            .sum();
-        (stable_graph_bytes(&inner), labels)
-    };
-    let edges = g.inner().edge_count();
+    let (gb_used, gb_alloc) = g.bytes();
+    let edges = g.store().structure().edge_count();
     let graph_len = g.len();
     drop(p);
     drop(g);
@@ -742,7 +712,7 @@ fn main() {
             &mut |k| gradviz_rerun_step(&g2, &p2, root2, k),
         ],
         |k| {
-            let m = (k + 1, g1.len(), stable_graph_bytes(&g1.inner()).allocated);
+            let m = (k + 1, g1.len(), g1.bytes().1);
             if first_round {
                 clear_mem[0] = m;
                 first_round = false;
@@ -773,15 +743,11 @@ fn main() {
 
     let per_node = |b: usize| b as f64 / nodes as f64;
     println!(
-        "memory/value node: gradviz {:.1} B allocated, {:.1} B in use (StableGraph: node slot {} B, \
-         edge slot {} B x {:.2} edges/node, label heap {} B), resident-set growth {}; \
-         flat tape {:.1} B allocated, {:.1} B in use",
-        per_node(gb.allocated + labels),
-        per_node(gb.used + labels),
-        gb.node_slot,
-        gb.edge_slot,
+        "memory/value node (graph, {:.2} edges/node, and schedule): gradviz {:.1} B allocated, \
+         {:.1} B in use, resident-set growth {}; flat tape {:.1} B allocated, {:.1} B in use",
         edges as f64 / nodes as f64,
-        labels,
+        per_node(gb_alloc),
+        per_node(gb_used),
         match (rss0, rss1) {
             (Some(a), Some(b)) => format!("{:.1} B", per_node(b.saturating_sub(a))),
             _ => "n/a".into(),

@@ -1,11 +1,11 @@
-//! The backward pass: a topological order of the root's ancestors, then the
-//! chain rule applied in reverse, accumulating into each operand's grad.
+//! The passes over a root's ancestors: backward (the chain rule in reverse
+//! topological order, accumulating into each operand's grad), forward
+//! (recomputing data after leaves changed) and zero_grad. Both run from the
+//! graph's cached execution schedule ([`super::schedule`]).
 
-use fixedbitset::FixedBitSet;
-use petgraph::stable_graph::NodeIndex;
-use petgraph::visit::NodeIndexable;
-
-use super::graph::{Graph, Inner, ValueId, operands_of};
+use super::graph::{Graph, ValueId};
+use super::schedule::{Schedule, topo_order};
+use super::store::Store;
 
 impl Graph {
     /// `root` and its ancestors in topological order (operands before
@@ -20,13 +20,16 @@ impl Graph {
     /// assert_eq!(g.topo_order(c.id()), vec![a.id(), b.id(), c.id()]);
     /// ```
     pub fn topo_order(&self, root: ValueId) -> Vec<ValueId> {
-        topo_order(&self.inner(), root)
+        topo_order(&self.store(), root)
     }
 
     /// Backpropagates from `root`: sets `root.grad = 1` and, in reverse
     /// topological order, adds each node's local derivatives times its grad
     /// into its operands' grads. Grads are *accumulated*, not reset (call
     /// [`Graph::zero_grad`] first to start over), exactly like micrograd.
+    ///
+    /// # Panics
+    /// If `root` is not in the graph.
     ///
     /// ```
     /// let g = gradviz::Graph::new();
@@ -36,34 +39,10 @@ impl Graph {
     /// assert_eq!(a.grad(), 2.0);
     /// ```
     pub fn backward(&self, root: ValueId) {
-        if self.in_creation_order() {
-            // Every consumer of a node was created after it, so one sweep down
-            // the indices visits the root's ancestors in reverse topological
-            // order: mark the operands of each marked node, apply its chain
-            // rule. No search, no order to store.
-            self.with_inner_mut(|g| {
-                g[root.0].grad = 1.0;
-                let mut marked = FixedBitSet::with_capacity(root.index() + 1);
-                marked.insert(root.index());
-                for i in (0..=root.index()).rev() {
-                    if !marked.contains(i) {
-                        continue;
-                    }
-                    let id = ValueId(NodeIndex::new(i));
-                    for o in operands_of(g, id) {
-                        marked.insert(o.index());
-                    }
-                    chain_rule(g, id);
-                }
-            });
-            return;
-        }
-        let order = self.topo_order(root);
-        self.with_inner_mut(|g| {
-            g[root.0].grad = 1.0;
-            for id in order.iter().rev() {
-                chain_rule(g, *id);
-            }
+        self.run_scheduled(root, |schedule, store| {
+            let (data, grad) = store.numbers_mut();
+            grad[root.index()] = 1.0;
+            schedule.backward(data, grad);
         });
     }
 
@@ -80,45 +59,47 @@ impl Graph {
     /// assert_eq!((x.grad(), w.grad()), (-1.5, 1.0));
     /// ```
     pub fn backward_node(&self, id: ValueId) {
-        self.with_inner_mut(|g| chain_rule(g, id));
+        self.with_store_mut(|store| {
+            let Some(op) = store.op(id) else { return };
+            let operands = store.operands(id);
+            let (a, b) = store.operand_data(&operands);
+            let local = op.local_grads(a, b, store.data(id));
+            let out_grad = store.grad(id);
+            for (position, operand) in operands.iter().enumerate() {
+                let g = store.grad(*operand) + local[position] * out_grad;
+                store.set_grad(*operand, g);
+            }
+        });
     }
 
     /// Recomputes the data of every op node among `root`'s ancestors from its
     /// operands, in topological order (after leaves' data changed). Returns
     /// the root's new data.
     ///
+    /// With [`Graph::zero_grad`] and [`Graph::backward`] this is the re-run
+    /// mode: build a graph once, then per step set the leaves' data, run
+    /// forward and backward again. The schedule derived on the first pass is
+    /// kept, so later passes only compute.
+    ///
     /// ```
     /// let g = gradviz::Graph::new();
-    /// let a = g.value(2.0);
-    /// let b = a * a + 1.0;
-    /// a.set_data(3.0);
-    /// assert_eq!(g.forward(b.id()), 10.0);
+    /// let w = g.value(0.5);
+    /// let loss = (w * 2.0 - 1.0).powi(2); // built once
+    /// w.set_data(2.0);
+    /// for _ in 0..100 {
+    ///     g.forward(loss.id());
+    ///     g.zero_grad();
+    ///     g.backward(loss.id());
+    ///     w.set_data(w.data() - 0.1 * w.grad());
+    /// }
+    /// assert!((w.data() - 0.5).abs() < 1e-9);
+    /// assert_eq!(g.len(), 7); // nothing added by the re-runs
     /// ```
     pub fn forward(&self, root: ValueId) -> f64 {
-        let order = if self.in_creation_order() {
-            // Creation order is a topological order: mark the ancestors in
-            // one sweep down, then compute them going up.
-            let g = self.inner();
-            let mut marked = FixedBitSet::with_capacity(root.index() + 1);
-            marked.insert(root.index());
-            for i in (0..=root.index()).rev() {
-                if marked.contains(i) {
-                    for o in operands_of(&g, ValueId(NodeIndex::new(i))) {
-                        marked.insert(o.index());
-                    }
-                }
-            }
-            marked.ones().map(|i| ValueId(NodeIndex::new(i))).collect()
-        } else {
-            self.topo_order(root)
-        };
-        self.with_inner_mut(|g| {
-            for id in order {
-                let Some(op) = g[id.0].op else { continue };
-                let (a, b) = operands_of(g, id).data(g);
-                g[id.0].data = op.forward(a, b);
-            }
-            g[root.0].data
+        self.run_scheduled(root, |schedule, store| {
+            let (data, _) = store.numbers_mut();
+            schedule.forward(data);
+            data[root.index()]
         })
     }
 
@@ -132,52 +113,25 @@ impl Graph {
     /// assert_eq!(a.grad(), 0.0);
     /// ```
     pub fn zero_grad(&self) {
-        self.with_inner_mut(|g| {
-            for n in g.node_weights_mut() {
-                n.grad = 0.0;
-            }
-        });
+        self.with_store_mut(Store::zero_grads);
     }
-}
 
-/// Operands before results: an iterative post-order walk from the root over
-/// the operands (operand 0 first), with an explicit stack instead of
-/// recursion.
-pub(crate) fn topo_order(g: &Inner, root: ValueId) -> Vec<ValueId> {
-    let mut visited = FixedBitSet::with_capacity(g.node_bound());
-    let mut order = Vec::new();
-    let mut stack: Vec<(ValueId, bool)> = vec![(root, false)];
-    while let Some((id, expanded)) = stack.pop() {
-        if expanded {
-            order.push(id);
-            continue;
-        }
-        if visited.put(id.index()) {
-            continue;
-        }
-        stack.push((id, true));
-        // In a DAG no operand can be visited but not yet emitted, so this
-        // post-order is a topological order.
-        for o in operands_of(g, id).into_iter().rev() {
-            if !visited.contains(o.index()) {
-                stack.push((o, false));
+    /// Runs `f` with `root`'s schedule (derived now unless cached) and the
+    /// nodes.
+    fn run_scheduled<R>(&self, root: ValueId, f: impl FnOnce(&Schedule, &mut Store) -> R) -> R {
+        let mut schedule = self.schedule_cell().borrow_mut();
+        let generation = self.generation();
+        self.with_store_mut(|store| {
+            assert!(
+                store.structure().contains_node(root.node_index()),
+                "node {} is not in the graph",
+                root.index()
+            );
+            if !schedule.is_for(root, generation) {
+                schedule.derive(store, root, generation, self.in_creation_order());
             }
-        }
-    }
-    order
-}
-
-/// `operand.grad += ∂out/∂operand · out.grad` for each operand of `id`.
-fn chain_rule(g: &mut Inner, id: ValueId) {
-    let Some(op) = g[id.0].op else {
-        return;
-    };
-    let operands = operands_of(g, id);
-    let (a, b) = operands.data(g);
-    let (out, out_grad) = (g[id.0].data, g[id.0].grad);
-    let local = op.local_grads(a, b, out);
-    for (position, operand) in operands.iter().enumerate() {
-        g[operand.0].grad += local[position] * out_grad;
+            f(&schedule, store)
+        })
     }
 }
 

@@ -1,20 +1,23 @@
 //! The expression graph: value nodes in a petgraph `StableGraph`, edges from
-//! operand to result carrying the operand's position.
+//! operand to result carrying the operand's position ([`Store`] holds it,
+//! with each node's data, grad and label beside it).
 //!
 //! `StableGraph` is the single source of truth for the structure. Its contract
 //! is the reason it is here: removing nodes does not invalidate the indices of
 //! the others, so a model's parameters keep their ids while a training step's
 //! intermediate nodes are released.
 
-use std::cell::{Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell};
 use std::fmt;
 
-use petgraph::Direction::Incoming;
-use petgraph::stable_graph::{NodeIndex, StableGraph};
-use petgraph::visit::{EdgeRef, NodeIndexable};
+use fixedbitset::FixedBitSet;
+use petgraph::stable_graph::NodeIndex;
+use petgraph::visit::NodeIndexable;
 
 use super::group::Groups;
 use super::op::Op;
+use super::schedule::Schedule;
+use super::store::Store;
 use super::value::Value;
 
 /// The id of a value node in a [`Graph`]; stable for the node's lifetime.
@@ -47,8 +50,8 @@ impl ValueId {
     }
 }
 
-/// A value node: micrograd's `Value` without the closure, which lives in
-/// [`Op::local_grads`] instead.
+/// A copy of a value node: micrograd's `Value` without the closure, which
+/// lives in [`Op::local_grads`] instead.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Node {
     /// The forward value.
@@ -74,14 +77,6 @@ impl Node {
     }
 }
 
-/// The edge weight: which operand of the result the source node is (0 or 1).
-/// petgraph returns neighbours in reverse insertion order, so the position
-/// is stored rather than inferred.
-pub type Operand = u8;
-
-/// The petgraph type that stores a [`Graph`].
-pub type Inner = StableGraph<Node, Operand>;
-
 /// An expression graph of scalar values.
 ///
 /// Nodes are added by [`Graph::leaf`] and [`Graph::apply`], or through the
@@ -99,18 +94,25 @@ pub type Inner = StableGraph<Node, Operand>;
 /// assert_eq!(g.len(), 3);
 /// ```
 pub struct Graph {
-    inner: RefCell<Inner>,
+    store: RefCell<Store>,
     pub(crate) groups: RefCell<Groups>,
     /// Whether every edge runs from a lower to a higher index.
-    ordered: std::cell::Cell<bool>,
+    ordered: Cell<bool>,
+    /// Bumped whenever nodes are removed: a schedule derived before then
+    /// may name slots that now hold other nodes.
+    generation: Cell<u64>,
+    /// The last execution schedule derived, kept for the next pass.
+    schedule: RefCell<Schedule>,
 }
 
 impl Default for Graph {
     fn default() -> Self {
         Graph {
-            inner: RefCell::default(),
+            store: RefCell::default(),
             groups: RefCell::default(),
-            ordered: std::cell::Cell::new(true),
+            ordered: Cell::new(true),
+            generation: Cell::new(0),
+            schedule: RefCell::default(),
         }
     }
 }
@@ -150,12 +152,12 @@ impl Graph {
     /// assert_eq!(g.node(id).data, -4.0);
     /// ```
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
-        let id = ValueId(self.inner.borrow_mut().add_node(Node {
-            data,
-            grad: 0.0,
-            op: None,
-            label: label.map(Into::into),
-        }));
+        let mut store = self.store.borrow_mut();
+        let id = store.add(None, data, &[]);
+        if label.is_some() {
+            store.set_label(id, label);
+        }
+        drop(store);
         self.join_active_group(id);
         id
     }
@@ -180,25 +182,17 @@ impl Graph {
             "{op} takes {} operand(s)",
             op.arity()
         );
-        let mut g = self.inner.borrow_mut();
-        let a = g[operands[0].0].data;
-        let b = operands.get(1).map_or(0.0, |id| g[id.0].data);
-        let out = g.add_node(Node {
-            data: op.forward(a, b),
-            grad: 0.0,
-            op: Some(op),
-            label: None,
-        });
-        for (position, id) in operands.iter().enumerate() {
-            g.add_edge(id.0, out, position as Operand);
-        }
-        drop(g);
+        let mut store = self.store.borrow_mut();
+        let a = store.data(operands[0]);
+        let b = operands.get(1).map_or(0.0, |id| store.data(*id));
+        let out = store.add(Some(op), op.forward(a, b), operands);
+        drop(store);
         // A result in a slot freed by a removal can sit below its operands.
-        if operands.iter().any(|o| o.0 > out) {
+        if operands.iter().any(|o| *o > out) {
             self.ordered.set(false);
         }
-        self.join_active_group(ValueId(out));
-        ValueId(out)
+        self.join_active_group(out);
+        out
     }
 
     /// Whether every edge runs from a lower to a higher index, so that index
@@ -208,12 +202,29 @@ impl Graph {
         self.ordered.get()
     }
 
+    /// Counts structural changes that can invalidate a derived schedule.
+    pub(crate) fn generation(&self) -> u64 {
+        self.generation.get()
+    }
+
+    /// The cached execution schedule, for the passes.
+    pub(crate) fn schedule_cell(&self) -> &RefCell<Schedule> {
+        &self.schedule
+    }
+
     /// A copy of a node.
     ///
     /// # Panics
     /// If `id` is not in the graph.
     pub fn node(&self, id: ValueId) -> Node {
-        self.inner.borrow()[id.0].clone()
+        let store = self.store.borrow();
+        let n = store.node(id);
+        Node {
+            data: n.data,
+            grad: n.grad,
+            op: n.op,
+            label: n.label.map(Into::into),
+        }
     }
 
     /// Whether `id` is a node of this graph.
@@ -223,33 +234,33 @@ impl Graph {
     /// assert!(!g.contains(gradviz::ValueId::new(0)));
     /// ```
     pub fn contains(&self, id: ValueId) -> bool {
-        self.inner.borrow().contains_node(id.0)
+        self.store.borrow().structure().contains_node(id.0)
     }
 
     /// The forward value of a node.
     pub fn data(&self, id: ValueId) -> f64 {
-        self.inner.borrow()[id.0].data
+        self.store.borrow().data(id)
     }
 
     /// The gradient of a node.
     pub fn grad(&self, id: ValueId) -> f64 {
-        self.inner.borrow()[id.0].grad
+        self.store.borrow().grad(id)
     }
 
     /// Sets a node's data (`v.data = x`); results already computed keep theirs,
     /// as in micrograd.
     pub fn set_data(&self, id: ValueId, data: f64) {
-        self.inner.borrow_mut()[id.0].data = data;
+        self.store.borrow_mut().set_data(id, data);
     }
 
     /// Sets a node's gradient (`v.grad = x`).
     pub fn set_grad(&self, id: ValueId, grad: f64) {
-        self.inner.borrow_mut()[id.0].grad = grad;
+        self.store.borrow_mut().set_grad(id, grad);
     }
 
     /// Sets or clears a node's label.
     pub fn set_label(&self, id: ValueId, label: Option<&str>) {
-        self.inner.borrow_mut()[id.0].label = label.map(Into::into);
+        self.store.borrow_mut().set_label(id, label);
     }
 
     /// The operands of a node in position order (empty for leaves).
@@ -262,12 +273,12 @@ impl Graph {
     /// assert_eq!(g.operands(c.id()), vec![b.id(), a.id()]);
     /// ```
     pub fn operands(&self, id: ValueId) -> Vec<ValueId> {
-        operands_of(&self.inner.borrow(), id).to_vec()
+        self.store.borrow().operands(id).to_vec()
     }
 
     /// The number of value nodes.
     pub fn len(&self) -> usize {
-        self.inner.borrow().node_count()
+        self.store.borrow().structure().node_count()
     }
 
     /// Whether the graph has no nodes.
@@ -277,27 +288,70 @@ impl Graph {
 
     /// The ids of all nodes, in index order.
     pub fn ids(&self) -> Vec<ValueId> {
-        self.inner.borrow().node_indices().map(ValueId).collect()
+        self.store
+            .borrow()
+            .structure()
+            .node_indices()
+            .map(ValueId)
+            .collect()
     }
 
-    /// Read access to the underlying `StableGraph`, for renderers and tools.
+    /// Read access to the nodes: the `StableGraph` of the structure and each
+    /// node's data, grad and label, for renderers and tools.
     ///
     /// # Panics
     /// If called while the graph is being modified (it never is between calls
     /// to this crate's functions).
-    pub fn inner(&self) -> Ref<'_, Inner> {
-        self.inner.borrow()
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let a = g.value(2.0);
+    /// let b = a.tanh();
+    /// let store = g.store();
+    /// assert_eq!(store.structure().edge_count(), 1);
+    /// assert_eq!(store.node(b.id()).op, Some(gradviz::Op::Tanh));
+    /// ```
+    pub fn store(&self) -> Ref<'_, Store> {
+        self.store.borrow()
     }
 
-    /// Runs `f` with write access to the underlying `StableGraph`.
-    pub(crate) fn with_inner_mut<R>(&self, f: impl FnOnce(&mut Inner) -> R) -> R {
-        f(&mut self.inner.borrow_mut())
+    /// Runs `f` with write access to the nodes.
+    pub(crate) fn with_store_mut<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
+        f(&mut self.store.borrow_mut())
+    }
+
+    /// Bytes this graph holds for its nodes, edges and cached schedule
+    /// included: `(in use, allocated)`.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let a = g.value(2.0);
+    /// let _ = a * a;
+    /// let (used, allocated) = g.bytes();
+    /// assert!(used <= allocated);
+    /// ```
+    pub fn bytes(&self) -> (usize, usize) {
+        let (used, allocated) = self.store.borrow().bytes();
+        let schedule = self.schedule.borrow().bytes();
+        (used + schedule.0, allocated + schedule.1)
+    }
+
+    /// Reserves room for `nodes` more value nodes and `edges` more edges,
+    /// exactly (a training loop that knows a step's size allocates once).
+    pub fn reserve_exact(&self, nodes: usize, edges: usize) {
+        self.store.borrow_mut().reserve_exact(nodes, edges);
+    }
+
+    /// Releases the room that nodes removed earlier left unused.
+    pub fn shrink_to_fit(&self) {
+        self.store.borrow_mut().shrink_to_fit();
+        self.schedule.borrow_mut().shrink_to_fit();
     }
 
     /// Removes every node but `keep` (and the edges between removed nodes):
-    /// what a training loop calls after each step so that the graph does not
-    /// grow. The kept nodes keep their ids; freed slots are reused by the
-    /// next nodes added.
+    /// what a training loop that rebuilds its graph calls after each step so
+    /// that the graph does not grow. The kept nodes keep their ids; freed
+    /// slots are reused by the next nodes added.
     ///
     /// ```
     /// let g = gradviz::Graph::new();
@@ -313,40 +367,29 @@ impl Graph {
     /// assert!((w.data() - 0.5).abs() < 1e-9);
     /// ```
     pub fn clear_except(&self, keep: &[ValueId]) {
-        let mut g = self.inner.borrow_mut();
-        let mut kept = fixedbitset::FixedBitSet::with_capacity(g.node_bound());
+        self.generation.set(self.generation.get() + 1);
+        let mut store = self.store.borrow_mut();
+        let structure = store.structure();
+        let mut kept = FixedBitSet::with_capacity(structure.node_bound());
         for id in keep {
-            if g.contains_node(id.0) {
+            if structure.contains_node(id.0) {
                 kept.insert(id.index());
             }
         }
         let count = kept.count_ones(..);
         if kept.ones().enumerate().all(|(i, k)| i == k) {
             // The kept nodes are exactly the first indices (a model's
-            // parameters, created first): clearing and adding them back in
-            // order gives them the same ids, much faster than removing the
-            // others one by one.
-            let nodes: Vec<Node> = (0..count).map(|i| g[NodeIndex::new(i)].clone()).collect();
-            let edges: Vec<(NodeIndex, NodeIndex, Operand)> = (0..count)
-                .flat_map(|i| g.edges_directed(NodeIndex::new(i), Incoming))
-                .filter(|e| kept.contains(e.source().index()))
-                .map(|e| (e.source(), e.target(), *e.weight()))
-                .collect();
-            g.clear();
-            for n in nodes {
-                g.add_node(n);
-            }
+            // parameters, created first).
+            store.truncate(count);
             // Without edges among them the kept nodes are in a topological
             // order whatever their history, and nothing is vacant now.
-            if edges.is_empty() {
+            if !store.edges_among_first(count) {
                 self.ordered.set(true);
             }
-            for (a, b, w) in edges {
-                g.add_edge(a, b, w);
-            }
         } else {
-            g.retain_nodes(|_, n| kept.contains(n.index()));
+            store.retain(|i| kept.contains(i));
         }
+        drop(store);
         let mut groups = self.groups.borrow_mut();
         groups.member.retain(|n, _| kept.contains(n.index()));
     }
@@ -362,15 +405,14 @@ impl Graph {
     /// assert_eq!(g.ancestors(b.id()).len(), 3);
     /// ```
     pub fn ancestors(&self, root: ValueId) -> Vec<ValueId> {
-        let g = self.inner.borrow();
-        let mut seen = fixedbitset::FixedBitSet::with_capacity(g.node_bound());
-        let mut stack = vec![root.0];
+        let store = self.store.borrow();
+        let mut seen = FixedBitSet::with_capacity(store.structure().node_bound());
+        let mut stack = vec![root];
         let mut out = Vec::new();
-        seen.insert(root.0.index());
+        seen.insert(root.index());
         while let Some(n) = stack.pop() {
-            out.push(ValueId(n));
-            for e in g.edges_directed(n, Incoming) {
-                let s = e.source();
+            out.push(n);
+            for s in store.operands(n) {
                 if !seen.put(s.index()) {
                     stack.push(s);
                 }
@@ -394,89 +436,69 @@ impl Graph {
     /// ```
     pub fn trace(&self, root: ValueId) -> (Graph, ValueId) {
         let ids = self.ancestors(root);
-        let g = self.inner.borrow();
-        let mut copy = Inner::with_capacity(ids.len(), ids.len() * 2);
-        let mut map = vec![NodeIndex::end(); g.node_bound()];
+        let store = self.store.borrow();
+        let mut copy = Store::default();
+        copy.reserve_exact(ids.len(), ids.len() * 2);
+        let mut map = vec![NodeIndex::end(); store.structure().node_bound()];
+        // Index order puts every node after its operands unless a result
+        // landed in a freed slot below one: add operands first regardless.
+        let mut pending: Vec<ValueId> = Vec::with_capacity(ids.len());
         for id in &ids {
-            map[id.index()] = copy.add_node(g[id.0].clone());
-        }
-        for id in &ids {
-            for (position, src) in operands_of(&g, *id).into_iter().enumerate() {
-                copy.add_edge(map[src.index()], map[id.index()], position as Operand);
+            pending.push(*id);
+            while let Some(&next) = pending.last() {
+                if map[next.index()] != NodeIndex::end() {
+                    pending.pop();
+                    continue;
+                }
+                let operands = store.operands(next);
+                let missing: Vec<ValueId> = operands
+                    .iter()
+                    .copied()
+                    .filter(|o| map[o.index()] == NodeIndex::end())
+                    .collect();
+                if missing.is_empty() {
+                    pending.pop();
+                    let mapped: Vec<ValueId> = operands
+                        .iter()
+                        .map(|o| ValueId(map[o.index()]))
+                        .collect();
+                    let n = store.node(next);
+                    let new = copy.add(n.op, n.data, &mapped);
+                    copy.set_grad(new, n.grad);
+                    if n.label.is_some() {
+                        copy.set_label(new, n.label);
+                    }
+                    map[next.index()] = new.0;
+                } else {
+                    pending.extend(missing);
+                }
             }
         }
         let root = ValueId(map[root.index()]);
         let groups = self.groups.borrow().remapped(&ids, &map);
+        let ordered = copy.structure().edge_indices().all(|e| {
+            let (a, b) = copy.structure().edge_endpoints(e).expect("edge exists");
+            a < b
+        });
         (
             Graph {
-                inner: RefCell::new(copy),
+                store: RefCell::new(copy),
                 groups: RefCell::new(groups),
-                ordered: std::cell::Cell::new(self.ordered.get()),
+                ordered: Cell::new(ordered),
+                generation: Cell::new(0),
+                schedule: RefCell::default(),
             },
             root,
         )
     }
 }
 
-/// The operands of `id` in position order.
-///
-/// Ops take at most two operands, so they come back in a small array: no
-/// allocation and no sort on the backward pass's hot path.
-pub(crate) fn operands_of(g: &Inner, id: ValueId) -> Operands {
-    let mut ops = Operands {
-        ids: [ValueId(NodeIndex::end()); 2],
-        len: 0,
-    };
-    for e in g.edges_directed(id.0, Incoming) {
-        let position = usize::from(*e.weight()).min(1);
-        ops.ids[position] = ValueId(e.source());
-        ops.len += 1;
-    }
-    ops
-}
-
-/// The operands of a node, in position order (at most two).
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Operands {
-    ids: [ValueId; 2],
-    len: u8,
-}
-
-impl Operands {
-    /// The operands' data as `(a, b)`, `b` being 0 for unary ops: the two
-    /// numbers [`Op::forward`] and [`Op::local_grads`] take.
-    pub(crate) fn data(&self, g: &Inner) -> (f64, f64) {
-        let a = g[self.ids[0].0].data;
-        let b = if self.len > 1 {
-            g[self.ids[1].0].data
-        } else {
-            0.0
-        };
-        (a, b)
-    }
-}
-
-impl std::ops::Deref for Operands {
-    type Target = [ValueId];
-    fn deref(&self) -> &[ValueId] {
-        &self.ids[..usize::from(self.len)]
-    }
-}
-
-impl IntoIterator for Operands {
-    type Item = ValueId;
-    type IntoIter = std::iter::Take<std::array::IntoIter<ValueId, 2>>;
-    fn into_iter(self) -> Self::IntoIter {
-        self.ids.into_iter().take(usize::from(self.len))
-    }
-}
-
 impl fmt::Debug for Graph {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let g = self.inner.borrow();
+        let store = self.store.borrow();
         f.debug_struct("Graph")
-            .field("nodes", &g.node_count())
-            .field("edges", &g.edge_count())
+            .field("nodes", &store.structure().node_count())
+            .field("edges", &store.structure().edge_count())
             .finish()
     }
 }

@@ -1,14 +1,19 @@
-//! The autograd engine: a graph of scalar values ([`graph`]), the ops and
-//! their derivatives ([`op`]), the backward pass ([`backward`]) and the
-//! `Copy` handle with operator overloading ([`value`]).
+//! The autograd engine: a graph of scalar values ([`graph`]) whose nodes
+//! live in a petgraph `StableGraph` with their numbers beside it
+//! ([`store`]), the ops and their derivatives ([`op`]), the passes
+//! ([`backward`]) run from a derived execution schedule, and the `Copy`
+//! handle with operator overloading ([`value`]).
 
 pub mod backward;
 pub mod graph;
 pub mod group;
 pub mod op;
+pub(crate) mod schedule;
+pub mod store;
 pub mod value;
 
-pub use graph::{Graph, Node, Operand, ValueId};
+pub use graph::{Graph, Node, ValueId};
+pub use store::{NodeRef, Operand, Store, Structure};
 pub use group::{Group, GroupId};
 pub use op::{Exponent, Op};
 pub use value::Value;

@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 
 use super::style;
 use super::{RankDir, Traced};
-use crate::engine::graph::{Inner, operands_of};
+use crate::engine::Store;
 use crate::engine::{Graph, GroupId, ValueId};
 use crate::pyfmt::{Number, format_number};
 
@@ -78,9 +78,9 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         return collapsed(graph, root, options);
     }
     let traced = Traced::new(graph, root);
-    let g = graph.inner();
+    let g = graph.store();
     let view = options.view.unwrap_or_else(|| {
-        let any_grad = traced.ids.iter().any(|id| g[id.node_index()].grad != 0.0);
+        let any_grad = traced.ids.iter().any(|id| g.node(*id).grad != 0.0);
         if any_grad {
             View::Backward
         } else {
@@ -91,7 +91,7 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     let max_grad = traced
         .ids
         .iter()
-        .map(|id| g[id.node_index()].grad.abs())
+        .map(|id| g.node(*id).grad.abs())
         .filter(|x| x.is_finite())
         .fold(0.0, f64::max);
     let highlight: HashSet<&str> = options.highlight.iter().map(String::as_str).collect();
@@ -117,7 +117,7 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     // Node statements, by group (clusters) or at the top level.
     let mut by_group: BTreeMap<Option<GroupId>, String> = BTreeMap::new();
     for &id in &traced.ids {
-        let node = &g[id.node_index()];
+        let node = g.node(id);
         let n = traced.id(id);
         let mut s = String::new();
         let grad = match view {
@@ -170,10 +170,10 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     // Operand edges, with the chain rule on them when asked.
     for &id in &traced.ids {
         let n = traced.id(id);
-        let node = &g[id.node_index()];
-        let operands = operands_of(&g, id);
+        let node = g.node(id);
+        let operands = g.operands(id);
         let local = node.op.map(|op| {
-            let (a, b) = operands.data(&g);
+            let (a, b) = g.operand_data(&operands);
             op.local_grads(a, b, node.data)
         });
         let current = options
@@ -217,7 +217,7 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
 /// holds), the ungrouped values as records, and one edge per connection.
 fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     let traced = Traced::new(graph, root);
-    let g = graph.inner();
+    let g = graph.store();
     let mut out = String::new();
     out.push_str("digraph {\n");
     let _ = writeln!(
@@ -253,14 +253,14 @@ fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     let mut edges = std::collections::BTreeSet::new();
     for &id in &traced.ids {
         if graph.group_of(id).is_some() {
-            for src in operands_of(&g, id) {
+            for src in g.operands(id) {
                 if graph.group_of(src) != graph.group_of(id) {
                     edges.insert((end(src), end(id)));
                 }
             }
             continue;
         }
-        let node = &g[id.node_index()];
+        let node = g.node(id);
         let n = traced.id(id);
         let _ = writeln!(
             by_group.entry(None).or_default(),
@@ -274,7 +274,7 @@ fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
                 "  n{n}_op [label=\"{}\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];\n  n{n}_op -> n{n};",
                 quoted_text(&op.name())
             );
-            for src in operands_of(&g, id) {
+            for src in g.operands(id) {
                 edges.insert((end(src), format!("n{n}_op")));
             }
         }
@@ -355,7 +355,7 @@ struct Names {
 }
 
 impl Names {
-    fn new(g: &Inner, traced: &Traced, ids_for_unlabelled: bool) -> Self {
+    fn new(g: &Store, traced: &Traced, ids_for_unlabelled: bool) -> Self {
         let mut dense = vec![u32::MAX; traced.ids.last().map_or(0, |id| id.index() + 1)];
         let names = traced
             .ids
@@ -363,7 +363,7 @@ impl Names {
             .enumerate()
             .map(|(i, id)| {
                 dense[id.index()] = i as u32;
-                let label = g[id.node_index()].label_str();
+                let label = g.node(*id).label_str();
                 if label.is_empty() && ids_for_unlabelled {
                     format!("v{i}")
                 } else {

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 use serde::Serialize;
 
 use super::Traced;
-use crate::engine::graph::operands_of;
 use crate::engine::{Graph, ValueId};
 
 /// One value node of the JSON output.
@@ -43,11 +42,11 @@ struct JsonEdge {
 /// ```
 pub fn to_json(graph: &Graph, root: ValueId) -> String {
     let traced = Traced::new(graph, root);
-    let g = graph.inner();
+    let g = graph.store();
     let mut out = String::with_capacity(traced.ids.len() * 80);
     out.push_str("{\"nodes\":[");
     for (i, &id) in traced.ids.iter().enumerate() {
-        let node = &g[id.node_index()];
+        let node = g.node(id);
         let json = JsonNode {
             id: traced.id(id),
             label: node.label_str(),
@@ -61,7 +60,7 @@ pub fn to_json(graph: &Graph, root: ValueId) -> String {
     out.push_str("\n],\"edges\":[");
     let mut first = true;
     for &id in &traced.ids {
-        for (position, src) in operands_of(&g, id).into_iter().enumerate() {
+        for (position, src) in g.operands(id).into_iter().enumerate() {
             let edge = JsonEdge {
                 from: traced.id(src),
                 to: traced.id(id),

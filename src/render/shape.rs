@@ -4,7 +4,6 @@
 use std::fmt::Write as _;
 
 use super::Traced;
-use crate::engine::graph::operands_of;
 use crate::engine::{Graph, Op, ValueId};
 
 /// One line per node of `root`'s diagram, in index order:
@@ -31,15 +30,15 @@ use crate::engine::{Graph, Op, ValueId};
 /// ```
 pub fn to_shape(graph: &Graph, root: ValueId) -> String {
     let traced = Traced::new(graph, root);
-    let g = graph.inner();
+    let g = graph.store();
     let mut out = String::new();
     for &id in &traced.ids {
-        let node = &g[id.node_index()];
+        let node = g.node(id);
         let _ = write!(out, "v{}", traced.id(id));
         if let Some(label) = &node.label {
             let _ = write!(out, " {label:?}");
         }
-        let args: Vec<String> = operands_of(&g, id)
+        let args: Vec<String> = g.operands(id)
             .into_iter()
             .map(|o| format!("v{}", traced.id(o)))
             .collect();

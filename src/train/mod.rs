@@ -1,8 +1,13 @@
 //! Training: the lecture's MLP on its four samples (MSE, plain SGD) and
 //! micrograd's moons demo (SVM max-margin loss + L2, decaying learning
-//! rate). Each step builds the loss graph, backpropagates, updates the
-//! parameters and then releases every node but the parameters, so the graph
-//! does not grow however long training runs.
+//! rate).
+//!
+//! micrograd rebuilds the loss graph every step. The data here does not
+//! change between steps, only the parameters do, so the loss graph is built
+//! once and re-run: each step recomputes it forward from the updated
+//! parameters, zeroes the grads and backpropagates, from the graph's cached
+//! schedule. The numbers are the same as rebuilding (the same ops on the same
+//! operands), the graph does not grow, and nothing is allocated per step.
 
 pub mod data;
 
@@ -38,7 +43,8 @@ pub struct Step {
     pub lr: f64,
     /// Value nodes in the step's loss graph.
     pub nodes: usize,
-    /// Value nodes left in the graph after the step (the parameters).
+    /// Value nodes in the graph after the step (the loss graph, which every
+    /// step re-runs).
     pub graph_len: usize,
 }
 
@@ -65,7 +71,7 @@ pub fn py_sum<'g>(values: impl IntoIterator<Item = Value<'g>>) -> Option<Value<'
 /// The lecture's loss: `sum((yout - ygt)**2 for ygt, yout in zip(ys, ypred))`
 /// with `ypred = [n(x) for x in xs]` on plain-number inputs. Returns the loss
 /// and the predictions.
-pub fn mse_loss<'g>(graph: &'g Graph, model: &Mlp, data: &Dataset) -> (Value<'g>, Vec<f64>) {
+pub fn mse_loss<'g>(graph: &'g Graph, model: &Mlp, data: &Dataset) -> (Value<'g>, Vec<Value<'g>>) {
     let ypred: Vec<Value<'g>> = data
         .xs
         .iter()
@@ -78,13 +84,18 @@ pub fn mse_loss<'g>(graph: &'g Graph, model: &Mlp, data: &Dataset) -> (Value<'g>
         .map(|(ygt, yout)| (*yout - *ygt).powi(2))
         .collect();
     let loss = py_sum(terms).expect("the data set is not empty");
-    (loss, ypred.iter().map(|v| v.data()).collect())
+    (loss, ypred)
 }
 
 /// micrograd's demo loss: inputs as values, `(1 + -yi*score).relu()` per
 /// sample, their mean, plus `alpha * sum(p*p)` over the parameters. Returns
-/// the total loss and the accuracy.
-pub fn svm_loss<'g>(graph: &'g Graph, model: &Mlp, data: &Dataset, alpha: f64) -> (Value<'g>, f64) {
+/// the total loss and the scores.
+pub fn svm_loss<'g>(
+    graph: &'g Graph,
+    model: &Mlp,
+    data: &Dataset,
+    alpha: f64,
+) -> (Value<'g>, Vec<Value<'g>>) {
     let inputs: Vec<Vec<Input<'g>>> = data
         .xs
         .iter()
@@ -103,13 +114,17 @@ pub fn svm_loss<'g>(graph: &'g Graph, model: &Mlp, data: &Dataset, alpha: f64) -
         p * p
     });
     let reg_loss = alpha * py_sum(squares).expect("the model has parameters");
-    let correct = data
-        .ys
+    (data_loss + reg_loss, scores)
+}
+
+/// The share of `predictions` on the same side of zero as the targets `ys`.
+fn accuracy(ys: &[f64], predictions: &[Value<'_>]) -> f64 {
+    let correct = ys
         .iter()
-        .zip(&scores)
-        .filter(|(y, s)| (**y > 0.0) == (s.data() > 0.0))
+        .zip(predictions)
+        .filter(|(y, p)| (**y > 0.0) == (p.data() > 0.0))
         .count();
-    (data_loss + reg_loss, correct as f64 / data.ys.len() as f64)
+    correct as f64 / ys.len() as f64
 }
 
 /// Trains the lecture's MLP(3, [4, 4, 1]) (tanh) on its four samples with
@@ -127,21 +142,12 @@ pub fn train_lecture(config: &Config, on_step: impl FnMut(&Step)) -> Trained {
     let lr = config.lr.unwrap_or(0.1);
     train(
         Flavor::Lecture,
-        3,
-        &[4, 4, 1],
+        (3, &[4, 4, 1]),
+        &data.ys,
         config,
         on_step,
         |_| lr,
-        |g, m| {
-            let (loss, ypred) = mse_loss(g, m, &data);
-            let correct = data
-                .ys
-                .iter()
-                .zip(&ypred)
-                .filter(|(y, p)| (**y > 0.0) == (**p > 0.0))
-                .count();
-            (loss, correct as f64 / data.ys.len() as f64)
-        },
+        |g, m| mse_loss(g, m, &data),
     )
 }
 
@@ -153,8 +159,8 @@ pub fn train_moons(data: &Dataset, config: &Config, on_step: impl FnMut(&Step)) 
     let fixed = config.lr;
     train(
         Flavor::Micrograd,
-        2,
-        &[16, 16, 1],
+        (2, &[16, 16, 1]),
+        &data.ys,
         config,
         on_step,
         |k| fixed.unwrap_or(1.0 - 0.9 * k as f64 / steps),
@@ -162,25 +168,40 @@ pub fn train_moons(data: &Dataset, config: &Config, on_step: impl FnMut(&Step)) 
     )
 }
 
+/// Trains an MLP of `shape` (inputs, layer widths): builds the loss graph
+/// once, then per step re-runs it forward (from step 1 on), zeroes the grads
+/// (all but the parameters' without `config.zero_grad`), backpropagates and
+/// updates the parameters. At the end only the parameters stay in the graph.
 fn train<'a>(
     flavor: Flavor,
-    nin: usize,
-    nouts: &[usize],
+    shape: (usize, &[usize]),
+    ys: &[f64],
     config: &Config,
     mut on_step: impl FnMut(&Step),
     lr_at: impl Fn(usize) -> f64,
-    loss_of: impl for<'g> Fn(&'g Graph, &Mlp) -> (Value<'g>, f64) + 'a,
+    loss_of: impl for<'g> Fn(&'g Graph, &Mlp) -> (Value<'g>, Vec<Value<'g>>) + 'a,
 ) -> Trained {
     let graph = Graph::new();
-    let mut model = Mlp::new(&graph, nin, nouts, flavor, &mut Rng::new(config.seed));
+    let mut model = Mlp::new(&graph, shape.0, shape.1, flavor, &mut Rng::new(config.seed));
     model.clusters = false;
     let params: Vec<ValueId> = model.parameters();
     let mut history = Vec::with_capacity(config.steps);
+    let (loss, predictions) = loss_of(&graph, &model);
+    let nodes = graph.len();
+    let mut kept_grads = Vec::with_capacity(params.len());
     for k in 0..config.steps {
-        let (loss, accuracy) = loss_of(&graph, &model);
-        let nodes = graph.len();
-        if config.zero_grad {
-            model.zero_grad(&graph);
+        if k > 0 {
+            graph.forward(loss.id());
+        }
+        // micrograd's fresh graph per step starts with zero grads; only the
+        // parameters carry theirs over when the zero_grad call is left out.
+        kept_grads.clear();
+        if !config.zero_grad {
+            kept_grads.extend(params.iter().map(|p| graph.grad(*p)));
+        }
+        graph.zero_grad();
+        for (p, g) in params.iter().zip(&kept_grads) {
+            graph.set_grad(*p, *g);
         }
         loss.backward();
         let lr = lr_at(k);
@@ -191,19 +212,16 @@ fn train<'a>(
         let step = Step {
             step: k,
             loss: loss.data(),
-            accuracy,
+            accuracy: accuracy(ys, &predictions),
             lr,
             nodes,
-            graph_len: 0,
-        };
-        graph.clear_except(&params);
-        let step = Step {
             graph_len: graph.len(),
-            ..step
         };
         on_step(&step);
         history.push(step);
     }
+    graph.clear_except(&params);
+    graph.shrink_to_fit();
     model.clusters = true;
     Trained {
         graph,
@@ -235,7 +253,7 @@ mod tests {
         let t = train_moons(&data, &cfg, |_| {});
         assert_eq!(t.model.parameters().len(), 337);
         assert_eq!(t.history[0].nodes, 65_818);
-        assert_eq!(t.history[0].graph_len, 337);
+        assert_eq!(t.graph.len(), 337);
     }
 }
 
@@ -244,7 +262,7 @@ mod memory_tests {
     use super::*;
 
     #[test]
-    fn the_graph_does_not_grow_over_1000_steps() {
+    fn train_keeps_one_graph_of_the_same_size_over_1000_steps() {
         let cfg = Config {
             steps: 1000,
             lr: Some(0.01),
@@ -253,9 +271,38 @@ mod memory_tests {
         };
         let t = train_lecture(&cfg, |s| {
             assert_eq!(s.nodes, 398, "step {}", s.step);
-            assert_eq!(s.graph_len, 41, "step {}", s.step);
+            assert_eq!(s.graph_len, 398, "step {}", s.step);
         });
-        let bound = petgraph::visit::NodeIndexable::node_bound(&*t.graph.inner());
-        assert!(bound <= 398, "freed slots are reused: node_bound {bound}");
+        assert_eq!(t.graph.len(), 41, "only the parameters stay");
+    }
+
+    /// Node count and bytes after step 1 are those after step 1000, in both
+    /// modes: re-running one graph, and rebuilding it on the parameters.
+    #[test]
+    fn node_count_and_memory_are_flat_over_1000_steps() {
+        let data = data::lecture();
+        for rebuild in [false, true] {
+            let g = Graph::new();
+            let model = Mlp::new(&g, 3, &[4, 4, 1], Flavor::Lecture, &mut Rng::new(5));
+            let params = model.parameters();
+            let (mut loss, _) = mse_loss(&g, &model, &data);
+            let mut seen = Vec::new();
+            for _ in 0..1000 {
+                if rebuild {
+                    g.clear_except(&params);
+                    loss = mse_loss(&g, &model, &data).0;
+                } else {
+                    g.forward(loss.id());
+                }
+                g.zero_grad();
+                loss.backward();
+                for p in &params {
+                    g.set_data(*p, g.data(*p) - 0.01 * g.grad(*p));
+                }
+                seen.push((g.len(), g.bytes()));
+            }
+            assert_eq!(seen[1], seen[999], "rebuild {rebuild}");
+            assert_eq!(seen[1].0, 398, "rebuild {rebuild}");
+        }
     }
 }

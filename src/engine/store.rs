@@ -1,0 +1,300 @@
+//! Where a graph's nodes live: the structure in a petgraph `StableGraph`
+//! (each node's op, operand edges in position order), and each node's data,
+//! grad and label beside it, indexed by the node's stable index.
+//!
+//! Keeping the numbers in dense arrays next to the `StableGraph` rather than
+//! inside its node weights makes the node slots small (an op and two edge
+//! links) and lets the backward pass and `zero_grad` run over contiguous
+//! memory; the `StableGraph` stays the one description of the structure.
+
+use std::collections::HashMap;
+
+use petgraph::Direction::Incoming;
+use petgraph::stable_graph::{NodeIndex, StableGraph};
+use petgraph::visit::EdgeRef;
+
+use super::graph::ValueId;
+use super::op::Op;
+
+/// The edge weight: which operand of the result the source node is (0 or 1).
+/// petgraph returns neighbours in reverse insertion order, so the position
+/// is stored rather than inferred.
+pub type Operand = u8;
+
+/// The petgraph type that holds a graph's structure: each node's weight is
+/// the op that produced it (`None` for leaves), each edge runs from an
+/// operand to its result.
+pub type Structure = StableGraph<Option<Op>, Operand>;
+
+/// A graph's nodes: the structure and, per node index, data, grad and label.
+#[derive(Clone, Debug, Default)]
+pub struct Store {
+    structure: Structure,
+    /// `data[i]` is node `i`'s data (meaningless for vacant slots).
+    data: Vec<f64>,
+    /// `grad[i]` is node `i`'s grad (meaningless for vacant slots).
+    grad: Vec<f64>,
+    /// Labels of the labelled nodes only: most nodes of a training step have
+    /// none, and cost nothing here.
+    labels: HashMap<u32, Box<str>>,
+}
+
+/// A borrowed view of one node.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct NodeRef<'a> {
+    /// The forward value.
+    pub data: f64,
+    /// ∂root/∂self, accumulated by backward passes.
+    pub grad: f64,
+    /// The op that produced the node; `None` for leaves.
+    pub op: Option<Op>,
+    /// The label, if the node has one.
+    pub label: Option<&'a str>,
+}
+
+impl<'a> NodeRef<'a> {
+    /// The label, or `""` when there is none (as micrograd's default).
+    pub fn label_str(&self) -> &'a str {
+        self.label.unwrap_or("")
+    }
+}
+
+impl Store {
+    /// The structure: ops and operand edges.
+    pub fn structure(&self) -> &Structure {
+        &self.structure
+    }
+
+    /// A view of node `id`.
+    ///
+    /// # Panics
+    /// If `id` is not in the graph.
+    pub fn node(&self, id: ValueId) -> NodeRef<'_> {
+        NodeRef {
+            data: self.data(id),
+            grad: self.grad(id),
+            op: self.op(id),
+            label: self.label(id),
+        }
+    }
+
+    /// Node `id`'s op (`None` for a leaf).
+    ///
+    /// # Panics
+    /// If `id` is not in the graph.
+    pub fn op(&self, id: ValueId) -> Option<Op> {
+        self.structure[id.0]
+    }
+
+    /// Node `id`'s data.
+    ///
+    /// # Panics
+    /// If `id` is not in the graph.
+    pub fn data(&self, id: ValueId) -> f64 {
+        self.check(id);
+        self.data[id.index()]
+    }
+
+    /// Node `id`'s grad.
+    ///
+    /// # Panics
+    /// If `id` is not in the graph.
+    pub fn grad(&self, id: ValueId) -> f64 {
+        self.check(id);
+        self.grad[id.index()]
+    }
+
+    /// Node `id`'s label, if it has one.
+    pub fn label(&self, id: ValueId) -> Option<&str> {
+        self.labels.get(&(id.index() as u32)).map(|l| &**l)
+    }
+
+    /// The operands of `id` in position order.
+    ///
+    /// Ops take at most two operands, so they come back in a small array: no
+    /// allocation and no sort on the backward pass's hot path.
+    pub fn operands(&self, id: ValueId) -> Operands {
+        let mut ops = Operands {
+            ids: [ValueId(NodeIndex::end()); 2],
+            len: 0,
+        };
+        for e in self.structure.edges_directed(id.0, Incoming) {
+            let position = usize::from(*e.weight()).min(1);
+            ops.ids[position] = ValueId(e.source());
+            ops.len += 1;
+        }
+        ops
+    }
+
+    /// The operands' data as `(a, b)`, `b` being 0 for unary ops: the two
+    /// numbers [`Op::forward`] and [`Op::local_grads`] take.
+    pub fn operand_data(&self, operands: &Operands) -> (f64, f64) {
+        let a = self.data[operands.ids[0].index()];
+        let b = if operands.len > 1 {
+            self.data[operands.ids[1].index()]
+        } else {
+            0.0
+        };
+        (a, b)
+    }
+
+    /// Panics unless `id` is a node (vacant slots have stale numbers).
+    fn check(&self, id: ValueId) {
+        assert!(
+            self.structure.contains_node(id.0),
+            "node {} is not in the graph",
+            id.index()
+        );
+    }
+
+    /// Adds a node and its operand edges; returns its id.
+    pub(crate) fn add(&mut self, op: Option<Op>, data: f64, operands: &[ValueId]) -> ValueId {
+        let id = self.structure.add_node(op);
+        for (position, o) in operands.iter().enumerate() {
+            self.structure.add_edge(o.0, id, position as Operand);
+        }
+        let i = id.index();
+        if i == self.data.len() {
+            self.data.push(data);
+            self.grad.push(0.0);
+        } else {
+            self.data[i] = data;
+            self.grad[i] = 0.0;
+        }
+        ValueId(id)
+    }
+
+    /// Sets node `id`'s data.
+    pub(crate) fn set_data(&mut self, id: ValueId, data: f64) {
+        self.check(id);
+        self.data[id.index()] = data;
+    }
+
+    /// Sets node `id`'s grad.
+    pub(crate) fn set_grad(&mut self, id: ValueId, grad: f64) {
+        self.check(id);
+        self.grad[id.index()] = grad;
+    }
+
+    /// Sets or clears node `id`'s label.
+    pub(crate) fn set_label(&mut self, id: ValueId, label: Option<&str>) {
+        self.check(id);
+        let key = id.index() as u32;
+        match label {
+            Some(l) => {
+                self.labels.insert(key, l.into());
+            }
+            None => {
+                self.labels.remove(&key);
+            }
+        }
+    }
+
+    /// The data and grad arrays, indexed by node index, for the passes.
+    pub(crate) fn numbers_mut(&mut self) -> (&mut [f64], &mut [f64]) {
+        (&mut self.data, &mut self.grad)
+    }
+
+    /// Sets every grad to zero.
+    pub(crate) fn zero_grads(&mut self) {
+        self.grad.fill(0.0);
+    }
+
+    /// Removes every node for which `keep` is false, with its edges and label.
+    pub(crate) fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        self.structure.retain_nodes(|_, n| keep(n.index()));
+        self.labels.retain(|i, _| keep(*i as usize));
+    }
+
+    /// Keeps only the first `count` nodes (and the edges among them):
+    /// clearing and adding them back in order gives them the same indices,
+    /// much faster than removing the others one by one.
+    pub(crate) fn truncate(&mut self, count: usize) {
+        let ops: Vec<Option<Op>> = (0..count)
+            .map(|i| self.structure[NodeIndex::new(i)])
+            .collect();
+        let edges: Vec<(NodeIndex, NodeIndex, Operand)> = (0..count)
+            .flat_map(|i| self.structure.edges_directed(NodeIndex::new(i), Incoming))
+            .filter(|e| e.source().index() < count)
+            .map(|e| (e.source(), e.target(), *e.weight()))
+            .collect();
+        self.structure.clear();
+        for op in ops {
+            self.structure.add_node(op);
+        }
+        for (a, b, w) in edges {
+            self.structure.add_edge(a, b, w);
+        }
+        self.data.truncate(count);
+        self.grad.truncate(count);
+        self.labels.retain(|i, _| (*i as usize) < count);
+    }
+
+    /// Whether any edge joins two of the first `count` nodes.
+    pub(crate) fn edges_among_first(&self, count: usize) -> bool {
+        (0..count).any(|i| {
+            self.structure
+                .edges_directed(NodeIndex::new(i), Incoming)
+                .any(|e| e.source().index() < count)
+        })
+    }
+
+    /// Reserves room for `nodes` more nodes and `edges` more edges, exactly.
+    pub(crate) fn reserve_exact(&mut self, nodes: usize, edges: usize) {
+        self.structure.reserve_exact_nodes(nodes);
+        self.structure.reserve_exact_edges(edges);
+        self.data.reserve_exact(nodes);
+        self.grad.reserve_exact(nodes);
+    }
+
+    /// Releases unused capacity.
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.structure.shrink_to_fit();
+        self.data.shrink_to_fit();
+        self.grad.shrink_to_fit();
+        self.labels.shrink_to_fit();
+    }
+
+    /// Bytes held for nodes: `(in use, allocated)`, edges and labels
+    /// included.
+    pub fn bytes(&self) -> (usize, usize) {
+        let node_slot = std::mem::size_of::<petgraph::graph::Node<Option<Option<Op>>>>();
+        let edge_slot = std::mem::size_of::<petgraph::graph::Edge<Option<Operand>>>();
+        let number = 2 * std::mem::size_of::<f64>();
+        let label_entry = std::mem::size_of::<(u32, Box<str>)>() + 1;
+        let label_text: usize = self.labels.values().map(|l| l.len()).sum();
+        let (ncap, ecap) = self.structure.capacity();
+        let used = self.structure.node_count() * (node_slot + number)
+            + self.structure.edge_count() * edge_slot
+            + self.labels.len() * label_entry
+            + label_text;
+        let allocated = ncap * node_slot
+            + self.data.capacity().max(self.grad.capacity()) * number
+            + ecap * edge_slot
+            + self.labels.capacity() * label_entry
+            + label_text;
+        (used, allocated)
+    }
+}
+
+/// The operands of a node, in position order (at most two).
+#[derive(Clone, Copy, Debug)]
+pub struct Operands {
+    ids: [ValueId; 2],
+    len: u8,
+}
+
+impl std::ops::Deref for Operands {
+    type Target = [ValueId];
+    fn deref(&self) -> &[ValueId] {
+        &self.ids[..usize::from(self.len)]
+    }
+}
+
+impl IntoIterator for Operands {
+    type Item = ValueId;
+    type IntoIter = std::iter::Take<std::array::IntoIter<ValueId, 2>>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.ids.into_iter().take(usize::from(self.len))
+    }
+}
