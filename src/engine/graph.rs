@@ -458,10 +458,8 @@ impl Graph {
                     .collect();
                 if missing.is_empty() {
                     pending.pop();
-                    let mapped: Vec<ValueId> = operands
-                        .iter()
-                        .map(|o| ValueId(map[o.index()]))
-                        .collect();
+                    let mapped: Vec<ValueId> =
+                        operands.iter().map(|o| ValueId(map[o.index()])).collect();
                     let n = store.node(next);
                     let new = copy.add(n.op, n.data, &mapped);
                     copy.set_grad(new, n.grad);

@@ -13,7 +13,7 @@ pub mod store;
 pub mod value;
 
 pub use graph::{Graph, Node, ValueId};
-pub use store::{NodeRef, Operand, Store, Structure};
 pub use group::{Group, GroupId};
 pub use op::{Exponent, Op};
+pub use store::{NodeRef, OpCode, Operand, Store, Structure};
 pub use value::Value;

@@ -84,6 +84,9 @@ impl Schedule {
     /// Appends node `id` if it is an op node.
     fn push(&mut self, store: &Store, id: ValueId, operands: &[ValueId]) {
         let Some(op) = store.op(id) else { return };
+        if operands.len() != op.arity() {
+            return; // operands released by `clear_except`: a leaf now
+        }
         let op = self.intern(op);
         self.steps.push(Step {
             out: id.index() as u32,
@@ -97,7 +100,9 @@ impl Schedule {
     /// bits, so a `nan` exponent is one op, not a new one each time.
     fn intern(&mut self, op: Op) -> u32 {
         let same = |o: &Op| match (*o, op) {
-            (Op::Pow(Exponent::Float(x)), Op::Pow(Exponent::Float(y))) => x.to_bits() == y.to_bits(),
+            (Op::Pow(Exponent::Float(x)), Op::Pow(Exponent::Float(y))) => {
+                x.to_bits() == y.to_bits()
+            }
             (o, op) => o == op,
         };
         match self.ops.iter().position(same) {
@@ -113,7 +118,11 @@ impl Schedule {
     pub(crate) fn forward(&self, data: &mut [f64]) {
         for s in self.steps.iter().rev() {
             let a = data[s.a as usize];
-            let b = if s.b == UNARY { 0.0 } else { data[s.b as usize] };
+            let b = if s.b == UNARY {
+                0.0
+            } else {
+                data[s.b as usize]
+            };
             data[s.out as usize] = self.ops[s.op as usize].forward(a, b);
         }
     }
@@ -148,6 +157,36 @@ impl Schedule {
             self.steps.len() * step + self.ops.len() * op,
             self.steps.capacity() * step + self.ops.capacity() * op,
         )
+    }
+}
+
+/// Backward from `root` without deriving a schedule, for a graph in
+/// creation order (every edge from a lower to a higher index): the same
+/// sweep down the indices as [`Schedule::derive`], applying each marked op
+/// node's chain rule as it goes. A graph rebuilt every step backpropagates
+/// once per build, and storing the schedule would only cost time.
+pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
+    let mut marked = FixedBitSet::with_capacity(root.index() + 1);
+    marked.insert(root.index());
+    store.numbers_mut().1[root.index()] = 1.0;
+    for i in (0..=root.index()).rev() {
+        if !marked.contains(i) {
+            continue;
+        }
+        let id = ValueId(NodeIndex::new(i));
+        let Some(op) = store.op(id) else { continue };
+        let operands = store.operands(id);
+        if operands.len() != op.arity() {
+            continue; // operands released by `clear_except`: a leaf now
+        }
+        let (a, b) = store.operand_data(&operands);
+        let (data, grad) = store.numbers_mut();
+        let local = op.local_grads(a, b, data[i]);
+        let g = grad[i];
+        for (position, o) in operands.iter().enumerate() {
+            marked.insert(o.index());
+            grad[o.index()] += local[position] * g;
+        }
     }
 }
 

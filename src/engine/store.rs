@@ -8,13 +8,14 @@
 //! memory; the `StableGraph` stays the one description of the structure.
 
 use std::collections::HashMap;
+use std::num::NonZeroU32;
 
 use petgraph::Direction::Incoming;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 
 use super::graph::ValueId;
-use super::op::Op;
+use super::op::{Exponent, Op};
 
 /// The edge weight: which operand of the result the source node is (0 or 1).
 /// petgraph returns neighbours in reverse insertion order, so the position
@@ -22,9 +23,24 @@ use super::op::Op;
 pub type Operand = u8;
 
 /// The petgraph type that holds a graph's structure: each node's weight is
-/// the op that produced it (`None` for leaves), each edge runs from an
-/// operand to its result.
-pub type Structure = StableGraph<Option<Op>, Operand>;
+/// the op that produced it (`None` for leaves) as a compact code that
+/// [`Store::op`] decodes, each edge runs from an operand to its result.
+pub type Structure = StableGraph<Option<OpCode>, Operand>;
+
+/// An op in four bytes: the node weight of [`Structure`]. Exponents of
+/// `**k` ops are kept once per graph in a table the code points into, which
+/// keeps every node slot at 12 bytes (an `Op` takes 24).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct OpCode(NonZeroU32);
+
+/// The codes of the ops without a payload; `**k` ops are `POW + i` for the
+/// `i`th exponent of the table.
+const ADD: u32 = 1;
+const MUL: u32 = 2;
+const TANH: u32 = 3;
+const EXP: u32 = 4;
+const RELU: u32 = 5;
+const POW: u32 = 6;
 
 /// A graph's nodes: the structure and, per node index, data, grad and label.
 #[derive(Clone, Debug, Default)]
@@ -37,6 +53,10 @@ pub struct Store {
     /// Labels of the labelled nodes only: most nodes of a training step have
     /// none, and cost nothing here.
     labels: HashMap<u32, Box<str>>,
+    /// The distinct exponents of `**k` ops, in order of first use.
+    exponents: Vec<Exponent>,
+    /// Where each exponent is in `exponents`, by its kind and bits.
+    exponent_codes: HashMap<(bool, u64), u32>,
 }
 
 /// A borrowed view of one node.
@@ -83,7 +103,44 @@ impl Store {
     /// # Panics
     /// If `id` is not in the graph.
     pub fn op(&self, id: ValueId) -> Option<Op> {
-        self.structure[id.0]
+        self.structure[id.0].map(|code| self.decode(code))
+    }
+
+    /// The op a code stands for.
+    pub fn decode(&self, code: OpCode) -> Op {
+        match code.0.get() {
+            ADD => Op::Add,
+            MUL => Op::Mul,
+            TANH => Op::Tanh,
+            EXP => Op::Exp,
+            RELU => Op::Relu,
+            k => Op::Pow(self.exponents[(k - POW) as usize]),
+        }
+    }
+
+    /// The code of `op`, its exponent added to the table if new.
+    pub(crate) fn encode(&mut self, op: Op) -> OpCode {
+        let code = match op {
+            Op::Add => ADD,
+            Op::Mul => MUL,
+            Op::Tanh => TANH,
+            Op::Exp => EXP,
+            Op::Relu => RELU,
+            Op::Pow(k) => {
+                let key = match k {
+                    Exponent::Int(i) => (true, i as u64),
+                    Exponent::Float(f) => (false, f.to_bits()),
+                };
+                let next = self.exponents.len() as u32;
+                let i = *self.exponent_codes.entry(key).or_insert(next);
+                if i == next {
+                    self.exponents.push(k);
+                }
+                POW.checked_add(i)
+                    .expect("fewer than 4 billion distinct exponents")
+            }
+        };
+        OpCode(NonZeroU32::new(code).expect("op codes start at 1"))
     }
 
     /// Node `id`'s data.
@@ -139,7 +196,7 @@ impl Store {
     }
 
     /// Panics unless `id` is a node (vacant slots have stale numbers).
-    fn check(&self, id: ValueId) {
+    pub(crate) fn check(&self, id: ValueId) {
         assert!(
             self.structure.contains_node(id.0),
             "node {} is not in the graph",
@@ -149,7 +206,8 @@ impl Store {
 
     /// Adds a node and its operand edges; returns its id.
     pub(crate) fn add(&mut self, op: Option<Op>, data: f64, operands: &[ValueId]) -> ValueId {
-        let id = self.structure.add_node(op);
+        let code = op.map(|op| self.encode(op));
+        let id = self.structure.add_node(code);
         for (position, o) in operands.iter().enumerate() {
             self.structure.add_edge(o.0, id, position as Operand);
         }
@@ -210,7 +268,7 @@ impl Store {
     /// clearing and adding them back in order gives them the same indices,
     /// much faster than removing the others one by one.
     pub(crate) fn truncate(&mut self, count: usize) {
-        let ops: Vec<Option<Op>> = (0..count)
+        let ops: Vec<Option<OpCode>> = (0..count)
             .map(|i| self.structure[NodeIndex::new(i)])
             .collect();
         let edges: Vec<(NodeIndex, NodeIndex, Operand)> = (0..count)
@@ -258,7 +316,7 @@ impl Store {
     /// Bytes held for nodes: `(in use, allocated)`, edges and labels
     /// included.
     pub fn bytes(&self) -> (usize, usize) {
-        let node_slot = std::mem::size_of::<petgraph::graph::Node<Option<Option<Op>>>>();
+        let node_slot = std::mem::size_of::<petgraph::graph::Node<Option<Option<OpCode>>>>();
         let edge_slot = std::mem::size_of::<petgraph::graph::Edge<Option<Operand>>>();
         let number = 2 * std::mem::size_of::<f64>();
         let label_entry = std::mem::size_of::<(u32, Box<str>)>() + 1;

@@ -38,7 +38,8 @@ pub fn to_shape(graph: &Graph, root: ValueId) -> String {
         if let Some(label) = &node.label {
             let _ = write!(out, " {label:?}");
         }
-        let args: Vec<String> = g.operands(id)
+        let args: Vec<String> = g
+            .operands(id)
             .into_iter()
             .map(|o| format!("v{}", traced.id(o)))
             .collect();
