@@ -235,7 +235,12 @@ fn run_block(
             }
         }
     }
-    let printed = String::from_utf8_lossy(&printed);
+    // CommonMark reads a lone carriage return as a line break too: in a
+    // list item or a quote, the line after it would lack the prefix and end
+    // the block (and its fence). Written as line feeds, every parser agrees.
+    let printed = String::from_utf8_lossy(&printed)
+        .replace("\r\n", "\n")
+        .replace('\r', "\n");
     if !printed.is_empty() {
         // A backtick fence longer than any run of backticks in the output.
         let longest = printed.split(|c| c != '`').map(str::len).max().unwrap_or(0);

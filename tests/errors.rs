@@ -290,3 +290,516 @@ fn a_killed_render_leaves_the_old_file() {
     // half-written target.
     assert!(stray.len() <= 1, "{stray:?}");
 }
+
+// ----- the error catalogue (docs/errors.md) ---------------------------------
+
+/// One example of docs/errors.md: the files it needs, the command, the exit
+/// code. Its output is snapshotted (`snapshots/error_NAME.snap`, stderr) and
+/// must appear in the page exactly, between `<!-- case NAME -->` and
+/// `<!-- end case -->`; `GRADVIZ_UPDATE_DOCS=1 cargo test --test errors`
+/// rewrites those parts of the page from the current output.
+struct Case {
+    name: &'static str,
+    /// File name, content, and what the page shows instead when the content
+    /// cannot be shown as is.
+    files: Vec<(&'static str, Vec<u8>, Option<&'static str>)>,
+    /// The command after `gradviz`, split at spaces except inside `"…"`; a
+    /// trailing `< FILE` feeds FILE on stdin.
+    command: &'static str,
+    env: &'static [(&'static str, &'static str)],
+    code: i32,
+    /// A folder to create without write permission (the case is skipped
+    /// when permissions do not stop root).
+    read_only: Option<&'static str>,
+}
+
+fn case(name: &'static str, command: &'static str, code: i32) -> Case {
+    Case {
+        name,
+        files: Vec::new(),
+        command,
+        env: &[],
+        code,
+        read_only: None,
+    }
+}
+
+impl Case {
+    fn file(mut self, name: &'static str, text: &str) -> Case {
+        self.files.push((name, text.as_bytes().to_vec(), None));
+        self
+    }
+}
+
+/// The script errors, each with the smallest script that shows it.
+fn script_cases() -> Vec<Case> {
+    let s = |name, file, text: &str| case(name, "", 1).file(file, text);
+    let mut v = vec![
+        s("syntax", "syntax.py", "a = Value(2.0)\nb = a * * 3\n"),
+        s("unclosed", "unclosed.py", "a = Value(2.0\nb = a\n"),
+        s(
+            "unterminated_string",
+            "string.py",
+            "a = Value(1.0, label='a)\n",
+        ),
+        s("invalid_character", "char.py", "x = 1 ? 2\n"),
+        s("indent", "indent.py", "a = Value(2.0)\n  b = a * 2\n"),
+        s(
+            "unsupported",
+            "loop.py",
+            "a = Value(2.0)\nfor i in range(3):\n    a = a * 2\n",
+        ),
+        s(
+            "unsupported_builtin",
+            "builtin.py",
+            "a = Value(2.0)\nn = len(a)\n",
+        ),
+        s("import", "import.py", "import numpy as np\n"),
+        s(
+            "unknown_name",
+            "name.py",
+            "value = Value(2.0)\nb = valeu * 2\n",
+        ),
+        s("builtin_reassigned", "reassign.py", "Value = 3\n"),
+        s("operand_types", "types.py", "a = Value(1.0)\nb = a + 'x'\n"),
+        s("label_type", "label.py", "a = Value(1.0, label=3)\n"),
+        s("attribute", "attr.py", "a = Value(1.0)\nprint(a.foo)\n"),
+        s(
+            "value_exponent",
+            "pow.py",
+            "a = Value(2.0)\nb = Value(3.0)\nc = a ** b\n",
+        ),
+        s(
+            "number_to_value_power",
+            "rpow.py",
+            "a = Value(2.0)\nb = 2 ** a\n",
+        ),
+        s("float_of_string", "nan.py", "x = float('nan')\n"),
+        s(
+            "division_by_zero",
+            "div.py",
+            "a = Value(1.0)\nb = Value(0.0)\nc = a / b\n",
+        ),
+        s("number_division", "numdiv.py", "h = 0.0\nx = 1 / h\n"),
+        s("zero_negative_power", "zeropow.py", "x = 0 ** -1\n"),
+        s(
+            "negative_fractional_power",
+            "sqrt.py",
+            "a = Value(-2.0)\nb = a ** 0.5\n",
+        ),
+        s("exp_overflow", "exp.py", "a = Value(800.0)\nb = a.exp()\n"),
+        s("float_overflow", "big.py", "x = 10.0 ** 400\n"),
+        s("math_domain", "log.py", "import math\nx = math.log(0)\n"),
+        s(
+            "infinite_gradient",
+            "grad.py",
+            "a = Value(0.0)\nb = a ** 0.5\nb.backward()\n",
+        ),
+        s("integer_overflow", "intpow.py", "x = 10 ** 400\n"),
+        s(
+            "integer_literal_too_large",
+            "intlit.py",
+            "x = 9223372036854775808\n",
+        ),
+        s("leading_zeros", "zeros.py", "x = 012\n"),
+        s(
+            "format_spec",
+            "fmt.py",
+            "a = Value(1.0)\nprint(f'{a.data:.4d}')\n",
+        ),
+        s(
+            "nesting",
+            "nested.py",
+            &format!("x = {}1{}\n", "(".repeat(201), ")".repeat(201)),
+        ),
+        s(
+            "operators",
+            "long.py",
+            &format!("x = {}1\n", "1+".repeat(1001)),
+        ),
+        s(
+            "string_size",
+            "string.py",
+            &format!("s = 'xxxxxxxxxxxxxxxx'\n{}", "s = s + s\n".repeat(21)),
+        ),
+    ];
+    // A script error reads the same from every command; most are shown
+    // with `run`, a few with `render`.
+    for c in &mut v {
+        c.command = match c.name {
+            "syntax" | "unclosed" | "unsupported" | "indent" | "unknown_name"
+            | "value_exponent" | "division_by_zero" | "exp_overflow" | "infinite_gradient"
+            | "number_division" | "format_spec" => {
+                leak(format!("render {} -o out.svg", c.files[0].0))
+            }
+            _ => leak(format!("run {}", c.files[0].0)),
+        };
+    }
+    v.push(
+        case("max_nodes", "run chain.py --max-nodes 4", 1)
+            .file("chain.py", "a = Value(1.0)\na = a * 2\na = a * 2\n"),
+    );
+    v.push(Case {
+        files: vec![(
+            "latin1.py",
+            b"a = Value(1.0, label='\xe9')\n".to_vec(),
+            Some("(`é` saved as Latin-1: the byte 0xE9)"),
+        )],
+        ..case("not_utf8", "run latin1.py", 1)
+    });
+    v.push(
+        case("prints_before_the_error", "run before.py", 1)
+            .file("before.py", "print('before')\nx = 1 / 0\nprint('after')\n"),
+    );
+    v
+}
+
+fn leak(s: String) -> &'static str {
+    Box::leak(s.into_boxed_str())
+}
+
+const OK: &str = "a = Value(2.0, label='a')\nb = a * a\nb.backward()\n";
+const TWO: &str = "a = Value(2.0)\ndraw_dot(a)\nb = a * a\ndraw_dot(b)\n";
+
+/// The command-line errors: files, options, tools.
+fn cli_cases() -> Vec<Case> {
+    vec![
+        case("unreadable", "render no/such/script.py", 1),
+        case("nothing_to_draw", "render - < plain.py", 1).file("plain.py", "x = 1.0\n"),
+        case("output_folder_missing", "render ok.py -o missing/ok.svg", 1).file("ok.py", OK),
+        Case {
+            read_only: Some("ro"),
+            ..case("output_folder_read_only", "render ok.py -o ro/ok.svg", 1).file("ok.py", OK)
+        },
+        case("output_is_input", "render ok.py -f dot -o ok.py", 2).file("ok.py", OK),
+        case("format_from_extension", "render ok.py -o ok.pdf", 2).file("ok.py", OK),
+        case("unknown_format", "render ok.py --format bmp", 2).file("ok.py", OK),
+        case("bad_rankdir", "render ok.py --rankdir XY", 2).file("ok.py", OK),
+        case("bad_number_option", "render ok.py --max-nodes many", 2).file("ok.py", OK),
+        case("bad_scale", "render ok.py -o ok.png --scale 0", 2).file("ok.py", OK),
+        case("no_such_diagram", "render two.py --diagram 3", 2).file("two.py", TWO),
+        case("several_images_on_stdout", "render two.py -f svg", 2).file("two.py", TWO),
+        case("unknown_command", "draw ok.py", 2),
+        case("steps_output_not_a_folder", "steps ok.py -o ok.py", 2).file("ok.py", OK),
+        case(
+            "layout_too_large",
+            "render ok.py -o ok.svg --max-layout-nodes 1",
+            1,
+        )
+        .file("ok.py", OK),
+        case(
+            "layout_timeout",
+            "render chain.py -o chain.svg --layout-timeout 0",
+            1,
+        )
+        .file(
+            "chain.py",
+            &format!("x = Value(0.5, label='x')\ny = {}x\n", "x * ".repeat(40)),
+        ),
+        Case {
+            env: &[("PATH", "/nonexistent")],
+            ..case("dot_missing", "render ok.py -o ok.svg --engine dot", 1).file("ok.py", OK)
+        },
+        case("gradcheck_bad_h", "gradcheck ok.py --h 0", 2).file("ok.py", OK),
+        case("plot_syntax", "plot \"3*x**\"", 1),
+        case("plot_range", "plot \"x**2\" --from 1 --to -1", 2),
+        case("notes_block_fails", "notes notes.md -o out.md", 1).file(
+            "notes.md",
+            "# Notes\n\nSome text.\n\n```micrograd\na = Value(1.0)\nb = a ** a\n```\n",
+        ),
+        case("notes_unreadable", "notes missing.md", 1),
+        case(
+            "notes_layout_too_large",
+            "notes notes.md -o out.md --max-layout-nodes 1",
+            1,
+        )
+        .file("notes.md", "```micrograd\na = Value(1.0) * 2\n```\n"),
+        case(
+            "train_data_for_lecture",
+            "train lecture --data points.csv",
+            2,
+        )
+        .file("points.csv", "x,y,label\n0.1,0.2,1\n-0.3,0.4,0\n"),
+        case("train_zero_steps", "train moons --steps 0", 2),
+        case("train_bad_rate", "train moons --lr 0", 2),
+        case("csv_missing", "train moons --data nofile.csv", 1),
+        case("csv_not_a_number", "train moons --data points.csv", 1)
+            .file("points.csv", "x,y,label\n0.1,0.2,1\n0.3,oops,0\n"),
+        case("csv_fields", "train moons --data points.csv", 1).file("points.csv", "0.1,0.2\n"),
+        case("csv_label", "train moons --data points.csv", 1)
+            .file("points.csv", "0.1,0.2,1\n0.3,0.4,2\n"),
+        case("csv_not_finite", "train moons --data points.csv", 1)
+            .file("points.csv", "0.1,inf,1\n"),
+        case("csv_no_rows", "train moons --data points.csv", 1).file("points.csv", "x,y,label\n"),
+        case("csv_one_class", "train moons --data points.csv", 1)
+            .file("points.csv", "0.1,0.2,1\n0.3,0.4,1\n"),
+    ]
+}
+
+/// What numbers do at the edges: printed output, exit code 0 (or an error).
+fn number_cases() -> Vec<Case> {
+    let s = |name, file, text: &str| case(name, "", 0).file(file, text);
+    let mut v = vec![
+        s(
+            "number_inf_literal",
+            "inf.py",
+            "x = 1e309\nprint(x, -x, 1e308 * 10)\na = Value(1e309)\nprint(a, a * 2)\n",
+        ),
+        s(
+            "number_negative_zero",
+            "zero.py",
+            "x = -0.0\nprint(x, x + 0.0, -0)\na = Value(-0.0)\nprint(a, f'{a.data:.4f}')\n",
+        ),
+        s(
+            "number_nan",
+            "nan.py",
+            "import math\nprint(math.nan, math.inf)\na = Value(math.nan)\nprint(a, a + 1)\n",
+        ),
+        s(
+            "number_big_ints",
+            "ints.py",
+            "print(2**53 + 1, 9223372036854775807)\na = Value(2**53 + 1)\nprint(a.data, a)\n",
+        ),
+    ];
+    for c in &mut v {
+        c.command = leak(format!("run {}", c.files[0].0));
+    }
+    v
+}
+
+fn split_command(command: &str) -> (Vec<String>, Option<&str>) {
+    let (command, stdin) = match command.split_once(" < ") {
+        Some((c, f)) => (c, Some(f)),
+        None => (command, None),
+    };
+    let mut args = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut any = false;
+    for c in command.chars() {
+        match c {
+            '"' => {
+                quoted = !quoted;
+                any = true;
+            }
+            ' ' if !quoted => {
+                if any {
+                    args.push(std::mem::take(&mut cur));
+                    any = false;
+                }
+            }
+            c => {
+                cur.push(c);
+                any = true;
+            }
+        }
+    }
+    if any {
+        args.push(cur);
+    }
+    (args, stdin)
+}
+
+/// Lines longer than 300 characters (nesting and operator limits) lose their
+/// middle in the page.
+fn cut(text: &str) -> String {
+    text.split('\n')
+        .map(|l| {
+            let n = l.chars().count();
+            if n > 300 {
+                let head: String = l.chars().take(60).collect();
+                let tail: String = l.chars().skip(n - 30).collect();
+                format!("{head} … {tail}")
+            } else {
+                l.to_string()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Runs a case; `None` when it cannot run here (a read-only folder as root).
+fn run_case(c: &Case) -> Option<common::Run> {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, bytes, _) in &c.files {
+        std::fs::write(dir.path().join(name), bytes).unwrap();
+    }
+    if let Some(ro) = c.read_only {
+        use std::os::unix::fs::PermissionsExt;
+        let p = dir.path().join(ro);
+        std::fs::create_dir(&p).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o555)).unwrap();
+        if std::fs::write(p.join("probe"), "x").is_ok() {
+            return None;
+        }
+    }
+    let (args, stdin) = split_command(c.command);
+    let input = stdin.map_or(Vec::new(), |f| std::fs::read(dir.path().join(f)).unwrap());
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    Some(common::gradviz_in(dir.path(), &args, c.env, &input))
+}
+
+/// The page's text for a case.
+fn case_markdown(c: &Case, r: &common::Run) -> String {
+    let mut md = String::new();
+    for (name, bytes, shown) in &c.files {
+        if let Some(shown) = shown {
+            md.push_str(&format!("`{name}`: {shown}\n\n"));
+            continue;
+        }
+        let lang = match name.rsplit('.').next() {
+            Some("py") => "python",
+            Some("md") => "markdown",
+            Some(other) => other,
+            None => "text",
+        };
+        let text = String::from_utf8(bytes.clone()).unwrap();
+        let fence = if text.contains("```") { "````" } else { "```" };
+        md.push_str(&format!(
+            "`{name}`:\n\n{fence}{lang}\n{}{fence}\n\n",
+            cut(&text)
+        ));
+    }
+    let env: String = c.env.iter().map(|(k, v)| format!("{k}={v} ")).collect();
+    md.push_str(&format!(
+        "```console\n$ {env}gradviz {}\n{}{}```\n\nExit code {}.\n",
+        c.command,
+        cut(&r.stdout),
+        cut(&r.stderr),
+        c.code
+    ));
+    md
+}
+
+fn all_cases() -> Vec<Case> {
+    let mut v = script_cases();
+    v.extend(cli_cases());
+    v.extend(number_cases());
+    v
+}
+
+#[test]
+fn the_error_catalogue_is_up_to_date() {
+    let page_path = common::path("docs/errors.md");
+    let mut page = std::fs::read_to_string(&page_path).unwrap_or_default();
+    let update = std::env::var("GRADVIZ_UPDATE_DOCS").is_ok_and(|v| v == "1");
+    let mut stale = Vec::new();
+    let cases = all_cases();
+    for c in &cases {
+        let Some(r) = run_case(c) else {
+            use std::io::Write;
+            let _ = writeln!(
+                std::io::stderr(),
+                "SKIPPED catalogue case {}: running as root, permissions do not stop writes",
+                c.name
+            );
+            continue;
+        };
+        assert_eq!(
+            r.code, c.code,
+            "{}: exit code\n{}{}",
+            c.name, r.stdout, r.stderr
+        );
+        assert!(!r.stderr.contains("panicked"), "{}: no panic", c.name);
+        if c.code != 0 {
+            assert!(
+                r.stderr.starts_with("error: "),
+                "{}: one-line cause first",
+                c.name
+            );
+            common::snapshot(&format!("error_{}", c.name), &r.stderr);
+        } else {
+            assert!(r.stderr.is_empty(), "{}: {}", c.name, r.stderr);
+        }
+        let begin = format!("<!-- case {} -->\n", c.name);
+        let end = "<!-- end case -->";
+        let want = case_markdown(c, &r);
+        let Some(at) = page.find(&begin) else {
+            stale.push(format!(
+                "{}: no `{}` in docs/errors.md",
+                c.name,
+                begin.trim()
+            ));
+            continue;
+        };
+        let from = at + begin.len();
+        let to = from + page[from..].find(end).expect("an end marker");
+        if page[from..to] != want {
+            if update {
+                page.replace_range(from..to, &want);
+            } else {
+                stale.push(format!(
+                    "{}: the page shows\n{}\nbut now it is\n{}",
+                    c.name,
+                    &page[from..to],
+                    want
+                ));
+            }
+        }
+    }
+    // Every example of the page is a case.
+    for line in page.lines().filter(|l| l.starts_with("<!-- case ")) {
+        let name = line
+            .trim_start_matches("<!-- case ")
+            .trim_end_matches(" -->");
+        assert!(
+            cases.iter().any(|c| c.name == name),
+            "docs/errors.md: unknown case {name}"
+        );
+    }
+    if update {
+        std::fs::write(&page_path, &page).unwrap();
+    }
+    assert!(
+        stale.is_empty(),
+        "docs/errors.md is out of date (GRADVIZ_UPDATE_DOCS=1 cargo test --test errors rewrites it):\n{}",
+        stale.join("\n")
+    );
+}
+
+/// The number edge cases the page documents, spelled out.
+#[test]
+fn number_literal_edge_cases() {
+    let run = |src: &str| gradviz_stdin(&["run", "-"], src);
+    // 1e309 is inf, as in Python; inf flows through Values without an error.
+    let r = run("print(1e309, -1e309)\nprint(Value(1e309) * 2)\n");
+    assert_eq!(r.stdout, "inf -inf\nValue(data=inf, grad=0)\n");
+    // -0.0 keeps its sign, as in Python; an int has none.
+    let r = run("print(-0.0, Value(-0.0), -0)\n");
+    assert_eq!(r.stdout, "-0.0 Value(data=-0.0, grad=0) 0\n");
+    let r = gradviz_stdin(&["render", "-"], "a = Value(-0.0, label='z')\n");
+    assert!(r.stdout.contains("{ z | data -0.0000 }"), "{}", r.stdout);
+    // float('nan') is not supported; math.nan is.
+    assert_eq!(run("x = float('nan')\n").code, 1);
+    assert_eq!(
+        run("import math\nprint(Value(math.nan))\n").stdout,
+        "Value(data=nan, grad=0)\n"
+    );
+    // Ints are 64-bit: exact up to 2**63 - 1, an error beyond; a Value
+    // holds an f64, exact up to 2**53.
+    let r = run("print(2**53 + 1, 9223372036854775807)\nprint(Value(2**53 + 1).data)\n");
+    assert_eq!(
+        r.stdout,
+        "9007199254740993 9223372036854775807\n9007199254740992\n"
+    );
+    assert!(
+        run("x = 10**400\n")
+            .stderr
+            .starts_with("error: integer overflow\n")
+    );
+    assert!(
+        run("x = 2**63\n")
+            .stderr
+            .starts_with("error: integer overflow\n")
+    );
+    assert!(
+        run("x = 9223372036854775808\n")
+            .stderr
+            .starts_with("error: integer literal too large\n")
+    );
+    assert!(
+        run("x = 10.0**400\n")
+            .stderr
+            .starts_with("error: numerical result out of range (overflow)\n")
+    );
+}

@@ -404,6 +404,9 @@ fn escape(s: &str, record: bool) -> String {
             // A backslash would start a Graphviz escape (\N, \G, \l …).
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
+            // Graphviz decodes HTML entities in labels (`&amp;`, `&#60;`):
+            // an `&` that would start one is written as `&amp;`.
+            '&' if starts_entity(chars.clone()) => out.push_str("&amp;"),
             '{' | '}' | '|' | '<' | '>' | ' ' if record => {
                 out.push('\\');
                 out.push(c);
@@ -416,10 +419,27 @@ fn escape(s: &str, record: bool) -> String {
             c if c.is_control() => {
                 let _ = write!(out, "\\\\x{:02x}", c as u32);
             }
+            // U+FFFE and U+FFFF cannot appear in XML: an SVG holding them
+            // would not parse.
+            '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "\\\\u{:04x}", c as u32);
+            }
             c => out.push(c),
         }
     }
     out
+}
+
+/// Whether the text after an `&` could be read by Graphviz as an HTML
+/// entity: `#…` (a character reference) or a name followed by `;`.
+fn starts_entity(mut rest: impl Iterator<Item = char>) -> bool {
+    match rest.next() {
+        Some('#') => true,
+        Some(c) if c.is_ascii_alphanumeric() => rest
+            .find(|c| !c.is_ascii_alphanumeric())
+            .is_some_and(|c| c == ';'),
+        _ => false,
+    }
 }
 
 #[cfg(test)]
@@ -434,8 +454,12 @@ mod tests {
         );
         assert_eq!(record_text("x\ny"), "x\\ny");
         assert_eq!(record_text("\u{7}"), "\\\\x07");
+        assert_eq!(record_text("\u{fffe}"), "\\\\ufffe");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");
         assert_eq!(quoted_text("**-1"), "**-1");
+        // Entities that Graphviz would decode stay text; a lone `&` is kept.
+        assert_eq!(record_text("&amp;&#60;&lt;"), "&amp;amp;&amp;#60;&amp;lt;");
+        assert_eq!(quoted_text("AT&T & co &x"), "AT&T & co &x");
     }
 
     #[test]

@@ -105,3 +105,21 @@ pub fn stem(p: &Path) -> String {
 pub fn json(text: &str) -> serde_json::Value {
     serde_json::from_str(text).expect("valid JSON")
 }
+
+/// `gradviz ARGS` run in `dir`, with extra environment variables and
+/// `input` on stdin.
+pub fn gradviz_in(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &[u8]) -> Run {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args(args)
+        .envs(env.iter().copied())
+        .current_dir(dir)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gradviz starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let _ = stdin.write_all(input);
+    drop(stdin);
+    child.wait_with_output().expect("gradviz runs").into()
+}
