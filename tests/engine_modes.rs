@@ -157,3 +157,25 @@ fn op_nodes_whose_operands_were_released_act_as_leaves() {
     g.backward_node(t.id());
     assert_eq!(t.grad(), 0.0);
 }
+
+/// Nodes with zero grad are skipped only when that cannot change a result:
+/// a zero grad times an infinite local derivative is NaN in micrograd, and
+/// here, by the sweep and by the schedule.
+#[test]
+fn zero_grads_times_infinite_derivatives_still_give_nan() {
+    let g = Graph::new();
+    let a = g.value(f64::INFINITY);
+    let b = g.value(2.0);
+    let m = a * b;
+    let r = m * 0.0;
+    for pass in ["sweep", "schedule"] {
+        if pass == "schedule" {
+            g.forward(r.id());
+        }
+        g.zero_grad();
+        r.backward();
+        assert_eq!(m.grad(), 0.0, "{pass}");
+        assert!(b.grad().is_nan(), "{pass}: b.grad {}", b.grad());
+        assert_eq!(a.grad(), 0.0, "{pass}");
+    }
+}

@@ -8,6 +8,8 @@
 //! front to back (backward) or back to front (forward), over the dense data
 //! and grad arrays. A graph built once and re-run derives it once.
 
+use std::hint::select_unpredictable;
+
 use fixedbitset::FixedBitSet;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::NodeIndexable;
@@ -18,6 +20,13 @@ use super::store::Store;
 
 /// `Step::b` of a unary op.
 const UNARY: u32 = u32::MAX;
+
+/// The first two entries of every op table: `+` and `*`, most nodes of a
+/// network. The passes compute both ops' results and pick one with a
+/// conditional move: dispatching on the op instead costs a mispredicted
+/// branch whenever `+` and `*` interleave less regularly than the
+/// predictor expects, and a jump table over all ops is slower still.
+const BINARY: [Op; 2] = [Op::Add, Op::Mul];
 
 /// One op node: `out = ops[op](a, b)`.
 #[derive(Clone, Copy, Debug)]
@@ -60,6 +69,7 @@ impl Schedule {
     ) {
         self.steps.clear();
         self.ops.clear();
+        self.ops.extend(BINARY);
         if in_creation_order {
             let mut marked = FixedBitSet::with_capacity(root.index() + 1);
             marked.insert(root.index());
@@ -118,29 +128,58 @@ impl Schedule {
     pub(crate) fn forward(&self, data: &mut [f64]) {
         for s in self.steps.iter().rev() {
             let a = data[s.a as usize];
-            let b = if s.b == UNARY {
-                0.0
+            data[s.out as usize] = if s.op < 2 {
+                let b = data[s.b as usize];
+                let [add, mul] = BINARY.map(|op| op.forward(a, b));
+                select_unpredictable(s.op == 0, add, mul)
             } else {
-                data[s.b as usize]
+                let b = if s.b == UNARY {
+                    0.0
+                } else {
+                    data[s.b as usize]
+                };
+                self.ops[s.op as usize].forward(a, b)
             };
-            data[s.out as usize] = self.ops[s.op as usize].forward(a, b);
         }
     }
 
     /// Applies every step's chain rule, results first: `operand.grad +=
-    /// ∂out/∂operand · out.grad`.
+    /// ∂out/∂operand · out.grad`, skipping nodes that pass nothing on.
     pub(crate) fn backward(&self, data: &[f64], grad: &mut [f64]) {
+        // With every number finite, `+` and `*` have finite local
+        // derivatives: a node of theirs with zero grad passes nothing on,
+        // and is skipped unread.
+        let finite = all_finite(data);
         for s in &self.steps {
             let g = grad[s.out as usize];
+            let out = data[s.out as usize];
             let a = data[s.a as usize];
-            let op = self.ops[s.op as usize];
-            if s.b == UNARY {
-                let local = op.local_grads(a, 0.0, data[s.out as usize]);
-                grad[s.a as usize] += local[0] * g;
-            } else {
-                let local = op.local_grads(a, data[s.b as usize], data[s.out as usize]);
+            if s.op < 2 {
+                if g == 0.0 && finite {
+                    continue;
+                }
+                let b = data[s.b as usize];
+                let [add, mul] = BINARY.map(|op| op.local_grads(a, b, out));
+                let local = select_unpredictable(s.op == 0, add, mul);
+                if passes_nothing(g, local) {
+                    continue;
+                }
                 grad[s.a as usize] += local[0] * g;
                 grad[s.b as usize] += local[1] * g;
+            } else {
+                let b = if s.b == UNARY {
+                    0.0
+                } else {
+                    data[s.b as usize]
+                };
+                let local = self.ops[s.op as usize].local_grads(a, b, out);
+                if passes_nothing(g, local) {
+                    continue;
+                }
+                grad[s.a as usize] += local[0] * g;
+                if s.b != UNARY {
+                    grad[s.b as usize] += local[1] * g;
+                }
             }
         }
     }
@@ -168,7 +207,9 @@ impl Schedule {
 pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
     let mut marked = FixedBitSet::with_capacity(root.index() + 1);
     marked.insert(root.index());
-    store.numbers_mut().1[root.index()] = 1.0;
+    let (data, grad) = store.numbers_mut();
+    grad[root.index()] = 1.0;
+    let finite = all_finite(data);
     for i in (0..=root.index()).rev() {
         if !marked.contains(i) {
             continue;
@@ -179,15 +220,48 @@ pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
         if operands.len() != op.arity() {
             continue; // operands released by `clear_except`: a leaf now
         }
+        for o in operands.iter() {
+            marked.insert(o.index());
+        }
         let (a, b) = store.operand_data(&operands);
         let (data, grad) = store.numbers_mut();
-        let local = op.local_grads(a, b, data[i]);
         let g = grad[i];
+        if g == 0.0 && finite && BINARY.contains(&op) {
+            continue; // as in `Schedule::backward`
+        }
+        let local = op.local_grads(a, b, data[i]);
+        if passes_nothing(g, local) {
+            continue;
+        }
         for (position, o) in operands.iter().enumerate() {
-            marked.insert(o.index());
             grad[o.index()] += local[position] * g;
         }
     }
+}
+
+/// Whether a node with grad `g` and local derivatives `local` adds nothing
+/// to its operands' grads: `g` is zero and the derivatives are finite, so
+/// each term `local · g` is ±0, and adding ±0 leaves a sum as it is (grads
+/// start at +0 and sums of terms never make -0). A ReLU network has many
+/// such nodes (dead units, samples past the margin), and skipping them saves
+/// the read and write of both operands' grads. An infinite or NaN
+/// derivative still passes on micrograd's `0 · inf = nan`.
+fn passes_nothing(g: f64, local: [f64; 2]) -> bool {
+    g == 0.0 && local[0].is_finite() && local[1].is_finite()
+}
+
+/// Whether no number is infinite or NaN. `x · 0` is ±0 for a finite `x` and
+/// NaN otherwise; summed in eight independent lanes, the pass vectorises.
+fn all_finite(numbers: &[f64]) -> bool {
+    let mut lanes = [0.0f64; 8];
+    let chunks = numbers.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (lane, x) in lanes.iter_mut().zip(c) {
+            *lane += x * 0.0;
+        }
+    }
+    lanes.iter().chain(rest).all(|x| x * 0.0 == 0.0)
 }
 
 /// Operands before results: an iterative post-order walk from the root over
