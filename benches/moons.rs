@@ -24,21 +24,27 @@
 //!   and dropping the graph;
 //! - gradviz, rebuild every step, one graph: the parameters stay in one
 //!   `Graph` as leaves; build, `zero_grad`, backward, SGD with `set_data`,
-//!   then `clear_except(params)` (what `gradviz train` does);
+//!   then `clear_except(params)`;
 //! - flat tape, recorded once and re-run: per step only forward over the
 //!   tape, backward, SGD in place;
 //! - gradviz, built once and re-run: one graph built once; per step
-//!   `Graph::forward(root)`, `zero_grad`, backward, SGD with `set_data`.
+//!   `Graph::forward(root)`, `zero_grad`, backward, SGD with `set_data`
+//!   (what `gradviz train` does);
+//! - bare `StableGraph`, structure built: only the step's nodes and edges
+//!   added to a `StableGraph<u8, u8>` cleared each step, no numbers and no
+//!   passes: the floor under rebuilding for any engine that keeps its
+//!   structure in a `StableGraph`.
 //!
 //! `zero_grad` zeroes every node's grad in both engines. All modes train
 //! from the same initial parameters; their losses and final parameters must
 //! agree with the flat tape's (to 1e-9; so far they agree bit for bit).
 //!
 //! Memory: the gradviz crate forbids `unsafe`, which rules out a counting
-//! global allocator here, so the bytes per value node are the `StableGraph`'s
-//! buffers (capacity × slot size, edges included, plus label heap) and, as a
-//! cross-check, the growth of the process's resident set while one step's
-//! graph is built. For the one-graph mode, its node count and buffer bytes
+//! global allocator here, so the bytes per value node are what
+//! `Graph::bytes` reports (the `StableGraph`'s slots, edges included, the
+//! data/grad arrays, labels and the cached schedule; in use and allocated)
+//! and, as a cross-check, the growth of the process's resident set while
+//! one step's graph is built and backpropagated. For the one-graph mode, its node count and buffer bytes
 //! after the first and the last round show whether memory stays flat.
 //!
 //! Arguments (after `--`): `--steps N` (timed steps, default 20), `--warmup N`
@@ -50,6 +56,7 @@ use std::hint::black_box;
 use std::time::{Duration, Instant};
 
 use gradviz::{Graph, Value, ValueId};
+use petgraph::stable_graph::{NodeIndex, StableGraph};
 
 /// Samples in the data set.
 const N_SAMPLES: usize = 100;
@@ -494,6 +501,113 @@ fn rerun_step(tape: &mut Tape, root: u32, n_params: usize, k: usize) -> f64 {
 }
 
 // ---------------------------------------------------------------------------
+// The floor of any StableGraph design
+// ---------------------------------------------------------------------------
+
+/// Only the structure: the step's nodes and operand edges added to a bare
+/// `StableGraph` (a one-byte weight per node and edge), no numbers, no
+/// passes. What rebuilding costs any engine that keeps the structure in a
+/// `StableGraph`, as gradviz's design card asks.
+#[derive(Default)]
+struct BareGraph(StableGraph<u8, u8>);
+
+impl Engine for BareGraph {
+    type V = NodeIndex;
+    fn leaf(&mut self, _: f64) -> NodeIndex {
+        self.0.add_node(0)
+    }
+    fn add(&mut self, a: NodeIndex, b: NodeIndex) -> NodeIndex {
+        let n = self.0.add_node(1);
+        self.0.add_edge(a, n, 0);
+        self.0.add_edge(b, n, 1);
+        n
+    }
+    fn mul(&mut self, a: NodeIndex, b: NodeIndex) -> NodeIndex {
+        let n = self.0.add_node(2);
+        self.0.add_edge(a, n, 0);
+        self.0.add_edge(b, n, 1);
+        n
+    }
+    fn relu(&mut self, a: NodeIndex) -> NodeIndex {
+        let n = self.0.add_node(3);
+        self.0.add_edge(a, n, 0);
+        n
+    }
+    fn radd(&mut self, c: f64, v: NodeIndex) -> NodeIndex {
+        let c = self.leaf(c);
+        self.add(v, c)
+    }
+    fn rmul(&mut self, c: f64, v: NodeIndex) -> NodeIndex {
+        let c = self.leaf(c);
+        self.mul(v, c)
+    }
+    fn mulc(&mut self, v: NodeIndex, c: f64) -> NodeIndex {
+        let c = self.leaf(c);
+        self.mul(v, c)
+    }
+}
+
+/// Times of the outputs (SPEC §9: each under 100 ms, the script under 1 s).
+struct Outputs {
+    dot_ms: f64,
+    dot_bytes: usize,
+    json_ms: f64,
+    json_bytes: usize,
+    script_ms: f64,
+}
+
+/// The best of three runs of `f`, in ms, and its last result.
+fn best_of_3<R>(mut f: impl FnMut() -> R) -> (f64, R) {
+    let mut best = f64::INFINITY;
+    let mut last = None;
+    for _ in 0..3 {
+        let t = Instant::now();
+        let r = black_box(f());
+        best = best.min(t.elapsed().as_secs_f64() * 1e3);
+        last = Some(r);
+    }
+    (best, last.expect("three runs"))
+}
+
+/// Times DOT and JSON of `root`'s graph, and a 100,000-line script (the
+/// one `tests/scale.rs` runs) through `gradviz::script::run`.
+fn time_outputs(g: &Graph, root: ValueId) -> Outputs {
+    use gradviz::render::{DotOptions, to_dot, to_json};
+    let (dot_ms, dot) = best_of_3(|| to_dot(g, root, &DotOptions::default()));
+    let (json_ms, json) = best_of_3(|| to_json(g, root));
+    let mut script =
+        String::from("from micrograd.engine import Value\nx = Value(0.5, label='x')\ny = x\n");
+    for i in 0..100_000 {
+        script.push_str(if i % 2 == 0 {
+            "y = y * 0.999 + x\n"
+        } else {
+            "y = (y - x) * 1.001; z = y.tanh()\n"
+        });
+    }
+    script.push_str("y.backward()\nprint(f'{x.grad:.6f}')\n");
+    let options = gradviz::script::Options::default();
+    let (script_ms, run) =
+        best_of_3(|| gradviz::script::run(&script, &options, &mut std::io::sink()).is_ok());
+    assert!(run, "the 100,000-line script runs");
+    Outputs {
+        dot_ms,
+        dot_bytes: dot.len(),
+        json_ms,
+        json_bytes: json.len(),
+        script_ms,
+    }
+}
+
+/// Builds the step's structure in `g` (cleared first, capacity kept).
+/// Returns the node count, standing in for a loss.
+fn bare_step(g: &mut BareGraph, params: &[f64], x: &[[f64; 2]], y: &[f64]) -> f64 {
+    g.0.clear();
+    let p: Vec<NodeIndex> = params.iter().map(|&v| g.leaf(v)).collect();
+    let _ = loss(g, &p, x, y);
+    g.0.node_count() as f64
+}
+
+// ---------------------------------------------------------------------------
 // Measurement
 // ---------------------------------------------------------------------------
 
@@ -654,6 +768,7 @@ fn main() {
     let (gb_used, gb_alloc) = g.bytes();
     let edges = g.store().structure().edge_count();
     let graph_len = g.len();
+    let outputs = time_outputs(&g, total.id());
     drop(p);
     drop(g);
 
@@ -696,6 +811,7 @@ fn main() {
     let g2 = Graph::new();
     let p2: Vec<Value> = params0.iter().map(|&v| g2.value(v)).collect();
     let (root2, _) = loss(&mut Gv(&g2), &p2, &x, &y);
+    let mut bare = BareGraph::default();
 
     // One graph: (steps done, nodes, buffer bytes) after the first round and
     // after the last.
@@ -710,6 +826,7 @@ fn main() {
             &mut |k| gradviz_clear_step(&g1, &p1, &keep, &x, &y, k),
             &mut |k| rerun_step(&mut rr_tape, rr_root, EXPECTED_PARAMS, k),
             &mut |k| gradviz_rerun_step(&g2, &p2, root2, k),
+            &mut |_| bare_step(&mut bare, &params0, &x, &y),
         ],
         |k| {
             let m = (k + 1, g1.len(), g1.bytes().1);
@@ -720,7 +837,7 @@ fn main() {
             clear_mem[1] = m;
         },
     );
-    let [tp, fresh, clear, rr, gr]: [Run; 5] = runs.try_into().ok().expect("five modes");
+    let [tp, fresh, clear, rr, gr, bare]: [Run; 6] = runs.try_into().ok().expect("six modes");
     let clear_params: Vec<f64> = p1.iter().map(|v| v.data()).collect();
     let rr_params = rr_tape.data[..EXPECTED_PARAMS].to_vec();
     let gr_params: Vec<f64> = p2.iter().map(|v| v.data()).collect();
@@ -740,6 +857,7 @@ fn main() {
     line("gradviz, rebuild every step, one graph", &clear);
     line("flat tape, recorded once and re-run", &rr);
     line("gradviz, built once and re-run", &gr);
+    line("bare StableGraph, structure built (the floor)", &bare);
 
     let per_node = |b: usize| b as f64 / nodes as f64;
     println!(
@@ -795,12 +913,22 @@ fn main() {
     }
     println!();
     println!(
+        "outputs of the step's graph ({nodes} values): DOT {:.1} ms ({:.1} MB), JSON {:.1} ms \
+         ({:.1} MB); a 100,000-line script parsed and run: {:.1} ms",
+        outputs.dot_ms,
+        outputs.dot_bytes as f64 / 1e6,
+        outputs.json_ms,
+        outputs.json_bytes as f64 / 1e6,
+        outputs.script_ms
+    );
+    println!(
         "RESULT nodes={nodes} flat_rebuild_ms={:.4} gradviz_rebuild_ms={:.4} \
-         gradviz_clear_ms={:.4} flat_rerun_ms={:.4} gradviz_rerun_ms={:.4}",
+         gradviz_clear_ms={:.4} flat_rerun_ms={:.4} gradviz_rerun_ms={:.4} bare_graph_ms={:.4}",
         tp.median(),
         fresh.median(),
         clear.median(),
         rr.median(),
-        gr.median()
+        gr.median(),
+        bare.median()
     );
 }

@@ -50,9 +50,10 @@ pub struct Store {
     data: Vec<f64>,
     /// `grad[i]` is node `i`'s grad (meaningless for vacant slots).
     grad: Vec<f64>,
-    /// Labels of the labelled nodes only: most nodes of a training step have
-    /// none, and cost nothing here.
-    labels: HashMap<u32, Box<str>>,
+    /// `labels[i]` is node `i`'s label; the array reaches only as far as the
+    /// last labelled node, so the unlabelled nodes of a training step (made
+    /// after the labelled parameters) cost nothing here.
+    labels: Vec<Option<Box<str>>>,
     /// The distinct exponents of `**k` ops, in order of first use.
     exponents: Vec<Exponent>,
     /// Where each exponent is in `exponents`, by its kind and bits.
@@ -163,7 +164,7 @@ impl Store {
 
     /// Node `id`'s label, if it has one.
     pub fn label(&self, id: ValueId) -> Option<&str> {
-        self.labels.get(&(id.index() as u32)).map(|l| &**l)
+        self.labels.get(id.index()).and_then(|l| l.as_deref())
     }
 
     /// The operands of `id` in position order.
@@ -237,13 +238,18 @@ impl Store {
     /// Sets or clears node `id`'s label.
     pub(crate) fn set_label(&mut self, id: ValueId, label: Option<&str>) {
         self.check(id);
-        let key = id.index() as u32;
+        let i = id.index();
         match label {
             Some(l) => {
-                self.labels.insert(key, l.into());
+                if i >= self.labels.len() {
+                    self.labels.resize(i + 1, None);
+                }
+                self.labels[i] = Some(l.into());
             }
             None => {
-                self.labels.remove(&key);
+                if let Some(l) = self.labels.get_mut(i) {
+                    *l = None;
+                }
             }
         }
     }
@@ -261,7 +267,11 @@ impl Store {
     /// Removes every node for which `keep` is false, with its edges and label.
     pub(crate) fn retain(&mut self, keep: impl Fn(usize) -> bool) {
         self.structure.retain_nodes(|_, n| keep(n.index()));
-        self.labels.retain(|i, _| keep(*i as usize));
+        for (i, l) in self.labels.iter_mut().enumerate() {
+            if !keep(i) {
+                *l = None;
+            }
+        }
     }
 
     /// Keeps only the first `count` nodes (and the edges among them):
@@ -285,7 +295,7 @@ impl Store {
         }
         self.data.truncate(count);
         self.grad.truncate(count);
-        self.labels.retain(|i, _| (*i as usize) < count);
+        self.labels.truncate(count);
     }
 
     /// Whether any edge joins two of the first `count` nodes.
@@ -319,8 +329,8 @@ impl Store {
         let node_slot = std::mem::size_of::<petgraph::graph::Node<Option<Option<OpCode>>>>();
         let edge_slot = std::mem::size_of::<petgraph::graph::Edge<Option<Operand>>>();
         let number = 2 * std::mem::size_of::<f64>();
-        let label_entry = std::mem::size_of::<(u32, Box<str>)>() + 1;
-        let label_text: usize = self.labels.values().map(|l| l.len()).sum();
+        let label_entry = std::mem::size_of::<Option<Box<str>>>();
+        let label_text: usize = self.labels.iter().flatten().map(|l| l.len()).sum();
         let (ncap, ecap) = self.structure.capacity();
         let used = self.structure.node_count() * (node_slot + number)
             + self.structure.edge_count() * edge_slot

@@ -96,7 +96,7 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         .fold(0.0, f64::max);
     let highlight: HashSet<&str> = options.highlight.iter().map(String::as_str).collect();
 
-    let mut out = String::with_capacity(traced.ids.len() * 120);
+    let mut out = String::with_capacity(traced.ids.len() * 240);
     out.push_str("digraph {\n");
     let _ = write!(
         out,
@@ -116,20 +116,27 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
 
     // Node statements, by group (clusters) or at the top level.
     let mut by_group: BTreeMap<Option<GroupId>, String> = BTreeMap::new();
+    let grouped = graph.has_groups();
     for &id in &traced.ids {
         let node = g.node(id);
         let n = traced.id(id);
-        let mut s = String::new();
-        let grad = match view {
-            View::Backward => format!(" | grad {}", fixed4(node.grad)),
-            View::Forward => String::new(),
-        };
-        let _ = write!(
-            s,
-            "  n{n} [label=\"{{ {} | data {}{grad} }}\", shape=record",
-            record_text(&names.get(id)),
-            fixed4(node.data),
-        );
+        let group = if grouped { graph.group_of(id) } else { None };
+        let s = by_group.entry(group).or_insert_with(|| {
+            String::with_capacity(if group.is_none() {
+                traced.ids.len() * 160
+            } else {
+                0
+            })
+        });
+        let _ = write!(s, "  n{n} [label=\"{{ ");
+        escape_into(s, names.get(id), true);
+        s.push_str(" | data ");
+        fixed4_into(s, node.data);
+        if view == View::Backward {
+            s.push_str(" | grad ");
+            fixed4_into(s, node.grad);
+        }
+        s.push_str(" }\", shape=record");
         let mut attrs = Vec::new();
         if let Some(frame) = &options.frame {
             if frame.current == Some(id) {
@@ -153,14 +160,13 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         }
         s.push_str("];\n");
         if let Some(op) = node.op {
+            let _ = write!(s, "  n{n}_op [label=\"");
+            escape_into(s, &op.name(), false);
             let _ = writeln!(
                 s,
-                "  n{n}_op [label=\"{}\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];",
-                quoted_text(&op.name())
+                "\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];\n  n{n}_op -> n{n};"
             );
-            let _ = writeln!(s, "  n{n}_op -> n{n};");
         }
-        by_group.entry(graph.group_of(id)).or_default().push_str(&s);
     }
     if let Some(top) = by_group.remove(&None) {
         out.push_str(&top);
@@ -374,14 +380,27 @@ impl Names {
         Names { names, dense }
     }
 
-    fn get(&self, id: ValueId) -> String {
-        self.names[self.dense[id.index()] as usize].clone()
+    fn get(&self, id: ValueId) -> &str {
+        &self.names[self.dense[id.index()] as usize]
     }
 }
 
 /// Python's `'%.4f' % x` (so `nan` and `inf` read as in micrograd's diagrams).
 pub(crate) fn fixed4(x: f64) -> String {
-    format_number(Number::Float(x), ".4f").unwrap_or_else(|_| x.to_string())
+    let mut out = String::new();
+    fixed4_into(&mut out, x);
+    out
+}
+
+/// [`fixed4`], appended to `out`.
+fn fixed4_into(out: &mut String, x: f64) {
+    if x.is_finite() {
+        // What `format_number(x, ".4f")` does for finite numbers, without
+        // parsing the spec for every value of a large graph.
+        let _ = write!(out, "{x:.4}");
+    } else {
+        out.push_str(&format_number(Number::Float(x), ".4f").unwrap_or_else(|_| x.to_string()));
+    }
 }
 
 /// Escapes text for a DOT double-quoted string that is *not* a record.
@@ -398,6 +417,18 @@ pub(crate) fn record_text(s: &str) -> String {
 
 fn escape(s: &str, record: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
+    escape_into(&mut out, s, record);
+    out
+}
+
+/// [`record_text`] or [`quoted_text`], appended to `out`.
+fn escape_into(out: &mut String, s: &str, record: bool) {
+    if s.bytes()
+        .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
+    {
+        out.push_str(s); // nothing to escape: most labels
+        return;
+    }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -427,7 +458,6 @@ fn escape(s: &str, record: bool) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 /// Whether the text after an `&` could be read by Graphviz as an HTML

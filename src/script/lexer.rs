@@ -213,12 +213,16 @@ impl Lexer<'_> {
 
     fn punct(&mut self, start: usize) -> Result<(), ScriptError> {
         let rest = &self.src[self.pos..];
-        if let Some(op) = OTHER.iter().find(|o| rest.starts_with(**o)) {
+        // Comparing first bytes first keeps this a byte test for most
+        // candidates, not a string comparison.
+        let first = rest.as_bytes().first().copied();
+        let at = |o: &&&str| o.as_bytes().first().copied() == first && rest.starts_with(**o);
+        if let Some(op) = OTHER.iter().find(at) {
             self.pos += op.len();
             self.push(Tok::Other(op.to_string()), start);
             return Ok(());
         }
-        if let Some(op) = OPS.iter().find(|o| rest.starts_with(**o)) {
+        if let Some(op) = OPS.iter().find(at) {
             self.pos += op.len();
             match *op {
                 "(" => self.depth += 1,
