@@ -152,13 +152,12 @@ impl Schedule {
         let finite = all_finite(data);
         for s in &self.steps {
             let g = grad[s.out as usize];
-            let out = data[s.out as usize];
-            let a = data[s.a as usize];
             if s.op < 2 {
                 if g == 0.0 && finite {
                     continue;
                 }
-                let b = data[s.b as usize];
+                let (a, b) = (data[s.a as usize], data[s.b as usize]);
+                let out = data[s.out as usize];
                 let [add, mul] = BINARY.map(|op| op.local_grads(a, b, out));
                 let local = select_unpredictable(s.op == 0, add, mul);
                 if passes_nothing(g, local) {
@@ -167,12 +166,13 @@ impl Schedule {
                 grad[s.a as usize] += local[0] * g;
                 grad[s.b as usize] += local[1] * g;
             } else {
+                let a = data[s.a as usize];
                 let b = if s.b == UNARY {
                     0.0
                 } else {
                     data[s.b as usize]
                 };
-                let local = self.ops[s.op as usize].local_grads(a, b, out);
+                let local = self.ops[s.op as usize].local_grads(a, b, data[s.out as usize]);
                 if passes_nothing(g, local) {
                     continue;
                 }
