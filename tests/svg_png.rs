@@ -320,6 +320,30 @@ fn steps_write_frames_and_a_page() {
 }
 
 #[test]
+fn steps_remove_the_frames_of_an_earlier_longer_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("steps");
+    std::fs::create_dir(&out).unwrap();
+    for name in ["frame-008.svg", "frame-120.svg", "frame-9.svg", "notes.txt"] {
+        std::fs::write(out.join(name), "old").unwrap();
+    }
+    let r = gradviz(&[
+        "steps",
+        "fixtures/lecture_neuron.py",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("removed 2 frames"), "{}", r.stderr);
+    assert!(out.join("frame-007.svg").exists());
+    assert!(!out.join("frame-008.svg").exists());
+    assert!(!out.join("frame-120.svg").exists());
+    // Not a frame name gradviz writes, or not a frame: left alone.
+    assert!(out.join("frame-9.svg").exists());
+    assert!(out.join("notes.txt").exists());
+}
+
+#[test]
 fn a_slow_layout_times_out_with_a_clear_error() {
     // One value used at every step of a long chain: many long edges, which
     // Graphviz's layout (embedded or system) handles very slowly.

@@ -28,9 +28,20 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
 }
 
 /// Writes every file or none: all contents go to temporary files first, then
-/// each is renamed over its target. A target that exists but is not a
-/// regular file (`/dev/stdout`, a named pipe) is written directly.
+/// each is renamed over its target; if a rename fails, the files already
+/// replaced get their old contents back. A symbolic link is followed (the
+/// file it points to is replaced, the link stays). A target that exists but
+/// is not a regular file (`/dev/stdout`, a named pipe) is written directly.
 pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
+    let resolved: Vec<(PathBuf, &Vec<u8>)> = files
+        .iter()
+        .map(|(path, bytes)| (follow_links(path), bytes))
+        .collect();
+    commit(stage(&resolved)?)
+}
+
+/// Writes each content to a temporary file beside its target.
+fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, CliError> {
     let mut staged = Vec::with_capacity(files.len());
     for (path, bytes) in files {
         let io_err = |source: io::Error| CliError::Io {
@@ -82,14 +93,25 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
         tmp.as_file().sync_all().map_err(io_err)?;
         staged.push(Staged::Temp(tmp, path));
     }
+    Ok(staged)
+}
+
+/// Renames the staged files into place, all or none.
+fn commit(staged: Vec<Staged<'_>>) -> Result<(), CliError> {
+    let mut replaced: Vec<(&PathBuf, Option<tempfile::TempPath>)> = Vec::new();
     for staged in staged {
         match staged {
             Staged::Temp(tmp, path) => {
-                tmp.persist(path).map_err(|e| CliError::Io {
-                    action: "write",
-                    path: path.clone(),
-                    source: e.error,
-                })?;
+                let backup = keep_old(path);
+                if let Err(e) = tmp.persist(path) {
+                    restore(replaced);
+                    return Err(CliError::Io {
+                        action: "write",
+                        path: path.clone(),
+                        source: e.error,
+                    });
+                }
+                replaced.push((path, backup));
             }
             Staged::Direct(path, bytes) => {
                 let r = std::fs::OpenOptions::new()
@@ -113,9 +135,110 @@ pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
     Ok(())
 }
 
+/// Where writing to `path` should go: the file a symbolic link points to
+/// (resolved relative to the link's folder), or `path` itself.
+fn follow_links(path: &Path) -> PathBuf {
+    let mut path = path.to_path_buf();
+    // A bounded number of hops: a loop of links is left to fail later.
+    for _ in 0..40 {
+        let Ok(target) = std::fs::read_link(&path) else {
+            break;
+        };
+        path = match path.parent() {
+            Some(dir) if target.is_relative() => dir.join(target),
+            _ => target,
+        };
+    }
+    path
+}
+
+/// A second name (a hard link) for the file at `path`, if there is one,
+/// so that its contents can come back if a later file of the same write
+/// fails; deleted when dropped.
+fn keep_old(path: &Path) -> Option<tempfile::TempPath> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    tempfile::Builder::new()
+        .prefix(".gradviz-old-")
+        .make_in(dir, |p| std::fs::hard_link(path, p))
+        .ok()
+        .map(tempfile::NamedTempFile::into_temp_path)
+}
+
+/// Undoes the renames of a write that failed part way: old contents go
+/// back, files that did not exist before are removed.
+fn restore(replaced: Vec<(&PathBuf, Option<tempfile::TempPath>)>) {
+    for (path, backup) in replaced.into_iter().rev() {
+        match backup {
+            Some(old) => {
+                let _ = old.persist(path);
+            }
+            None => {
+                let _ = std::fs::remove_file(path);
+            }
+        }
+    }
+}
+
 enum Staged<'a> {
     Temp(tempfile::NamedTempFile, &'a PathBuf),
     Direct(&'a PathBuf, &'a Vec<u8>),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A rename that fails part way puts back what the earlier ones replaced.
+    #[test]
+    fn a_failed_rename_restores_the_files_already_replaced() {
+        let dir = tempfile::tempdir().unwrap();
+        let (a, b, c) = (
+            dir.path().join("a.svg"),
+            dir.path().join("b.svg"),
+            dir.path().join("c.svg"),
+        );
+        std::fs::write(&a, "old a").unwrap();
+        let (new_a, new_b, new_c) = (b"new a".to_vec(), b"new b".to_vec(), b"new c".to_vec());
+        let files = [
+            (a.clone(), &new_a),
+            (c.clone(), &new_c),
+            (b.clone(), &new_b),
+        ];
+        let staged = stage(&files).unwrap();
+        // After staging, b.svg becomes a folder: its rename must fail.
+        std::fs::create_dir(&b).unwrap();
+        std::fs::write(b.join("x"), "").unwrap();
+        assert!(commit(staged).is_err());
+        assert_eq!(std::fs::read_to_string(&a).unwrap(), "old a");
+        assert!(!c.exists(), "a file new in the failed write is removed");
+        let left: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 2, "no temporary files left: {left:?}");
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_symbolic_link_is_followed_and_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let target = dir.path().join("real.svg");
+        let link = dir.path().join("link.svg");
+        std::fs::write(&target, "old").unwrap();
+        std::os::unix::fs::symlink("real.svg", &link).unwrap();
+        write_files(&[(link.clone(), b"new".to_vec())]).unwrap();
+        assert!(
+            std::fs::symlink_metadata(&link)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
+        assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
+    }
 }
 
 /// Whether `path` is an existing non-regular file (a device or a pipe), to

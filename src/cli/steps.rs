@@ -1,7 +1,7 @@
 //! `gradviz steps`: backpropagation one node at a time, as SVG frames and a
 //! self-contained HTML page that plays them.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::Args;
 
@@ -43,10 +43,12 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
     }
     let base = args.view.dot_options(d.rankdir.as_deref());
     let frames = backprop_frames(&d.graph, d.root, &base);
-    let mut svgs = Vec::with_capacity(frames.len());
-    for f in &frames {
-        svgs.push((f.caption.clone(), args.view.svg(&f.dot, d.graph.len())?));
-    }
+    let dots: Vec<&str> = frames.iter().map(|f| f.dot.as_str()).collect();
+    let svgs: Vec<(String, String)> = frames
+        .iter()
+        .map(|f| f.caption.clone())
+        .zip(args.view.svgs(&dots, d.graph.len())?)
+        .collect();
     std::fs::create_dir_all(&args.output).map_err(|source| CliError::Io {
         action: "write",
         path: args.output.clone(),
@@ -68,10 +70,42 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
         html_page(&title, &svgs).into_bytes(),
     ));
     write_files(&files)?;
+    let stale = remove_stale_frames(&args.output, frames.len());
     eprintln!(
-        "wrote {} frames and {}",
+        "wrote {} frames and {}{}",
         frames.len(),
-        args.output.join("index.html").display()
+        args.output.join("index.html").display(),
+        match stale {
+            0 => String::new(),
+            n => format!(" (removed {n} frames of an earlier, longer run)"),
+        }
     );
     Ok(())
+}
+
+/// Removes `frame-NNN.svg` files numbered above `count` that an earlier run
+/// with more frames left in `dir`; returns how many. Other files are left
+/// alone.
+fn remove_stale_frames(dir: &Path, count: usize) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    entries
+        .flatten()
+        .filter(|e| {
+            let name = e.file_name();
+            let Some(n) = name
+                .to_str()
+                .and_then(|n| n.strip_prefix("frame-"))
+                .and_then(|n| n.strip_suffix(".svg"))
+            else {
+                return false;
+            };
+            n.len() >= 3
+                && n.bytes().all(|b| b.is_ascii_digit())
+                && n.parse::<usize>().is_ok_and(|k| k > count)
+                && e.file_type().is_ok_and(|t| t.is_file())
+        })
+        .filter(|e| std::fs::remove_file(e.path()).is_ok())
+        .count()
 }

@@ -124,11 +124,28 @@ impl ViewArgs {
     /// Lays out `dot` as SVG, refusing graphs too large for the embedded
     /// engine.
     pub fn svg(&self, dot: &str, values: usize) -> Result<String, CliError> {
+        self.svgs(&[dot], values).map(|mut v| v.remove(0))
+    }
+
+    /// The SVGs of several diagrams of up to `values` values each (the
+    /// frames of `steps`), laid out within one --layout-timeout in all.
+    pub fn svgs(&self, dots: &[&str], values: usize) -> Result<Vec<String>, CliError> {
         let engine = svg::resolve(self.engine());
         if engine == Engine::Embedded {
             svg::check_layout_size(values, self.max_layout_nodes)?;
         }
-        Ok(svg::to_svg_within(dot, engine, self.layout_timeout)?)
+        let deadline =
+            std::time::Instant::now() + std::time::Duration::from_secs(self.layout_timeout);
+        dots.iter()
+            .map(|dot| {
+                Ok(svg::to_svg_until(
+                    dot,
+                    engine,
+                    deadline,
+                    self.layout_timeout,
+                )?)
+            })
+            .collect()
     }
 }
 

@@ -121,10 +121,26 @@ pub fn resolve(engine: Engine) -> Engine {
 /// until it finishes (a command-line process exits anyway, a long-running
 /// program should prefer a size limit); the system `dot` is killed.
 pub fn to_svg_within(dot: &str, engine: Engine, timeout: u64) -> Result<String, RenderError> {
-    let limit = std::time::Duration::from_secs(timeout);
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(timeout);
+    to_svg_until(dot, engine, deadline, timeout)
+}
+
+/// [`to_svg`] that gives up at `deadline`, which is the end of a budget of
+/// `budget` seconds (named in the error) shared by several layouts, e.g.
+/// the frames of `gradviz steps`.
+pub fn to_svg_until(
+    dot: &str,
+    engine: Engine,
+    deadline: std::time::Instant,
+    budget: u64,
+) -> Result<String, RenderError> {
+    let limit = deadline.saturating_duration_since(std::time::Instant::now());
+    if limit.is_zero() {
+        return Err(RenderError::Timeout(budget));
+    }
     match resolve(engine) {
         Engine::System => system_dot_within(dot, Some(limit)).map_err(|e| match e {
-            RenderError::DotFailed(m) if m == TIMED_OUT => RenderError::Timeout(timeout),
+            RenderError::DotFailed(m) if m == TIMED_OUT => RenderError::Timeout(budget),
             e => e,
         }),
         _ => {
@@ -134,7 +150,7 @@ pub fn to_svg_within(dot: &str, engine: Engine, timeout: u64) -> Result<String, 
                 let _ = tx.send(embedded(&input));
             });
             rx.recv_timeout(limit)
-                .unwrap_or(Err(RenderError::Timeout(timeout)))
+                .unwrap_or(Err(RenderError::Timeout(budget)))
         }
     }
 }
