@@ -187,6 +187,22 @@ enum Staged<'a> {
     Direct(&'a PathBuf, &'a Vec<u8>),
 }
 
+/// Whether `path` is an existing non-regular file (a device or a pipe), to
+/// which several outputs are written one after the other.
+pub fn is_stream(path: &Path) -> bool {
+    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+#[cfg(unix)]
+fn new_file_permissions(builder: &mut tempfile::Builder) {
+    use std::os::unix::fs::PermissionsExt;
+    // Created with open(2), so the process umask still applies.
+    builder.permissions(std::fs::Permissions::from_mode(0o666));
+}
+
+#[cfg(not(unix))]
+fn new_file_permissions(_: &mut tempfile::Builder) {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -240,19 +256,3 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&target).unwrap(), "new");
     }
 }
-
-/// Whether `path` is an existing non-regular file (a device or a pipe), to
-/// which several outputs are written one after the other.
-pub fn is_stream(path: &Path) -> bool {
-    std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
-}
-
-#[cfg(unix)]
-fn new_file_permissions(builder: &mut tempfile::Builder) {
-    use std::os::unix::fs::PermissionsExt;
-    // Created with open(2), so the process umask still applies.
-    builder.permissions(std::fs::Permissions::from_mode(0o666));
-}
-
-#[cfg(not(unix))]
-fn new_file_permissions(_: &mut tempfile::Builder) {}
