@@ -128,6 +128,26 @@ pub fn process(
     embed: &Embed,
     draw: &dyn Fn(&Diagram) -> Result<String, String>,
 ) -> Result<Processed, NotesError> {
+    process_with(markdown, embed, &Options::default(), draw)
+}
+
+/// [`process`] with the script runner's options (limits, auto labels,
+/// IEEE arithmetic) for every block.
+///
+/// ```
+/// use gradviz::notes::{process_with, Embed};
+/// use gradviz::script::Options;
+/// let md = "```micrograd\nx = Value(1.0)\ny = x * 2.0 * 3.0\n```\n";
+/// let tight = Options { max_nodes: 3, ..Options::default() };
+/// let err = process_with(md, &Embed::Inline, &tight, &|_| Ok("<svg/>".into())).unwrap_err();
+/// assert!(err.to_string().contains("3"));
+/// ```
+pub fn process_with(
+    markdown: &str,
+    embed: &Embed,
+    options: &Options,
+    draw: &dyn Fn(&Diagram) -> Result<String, String>,
+) -> Result<Processed, NotesError> {
     let mut out = String::with_capacity(markdown.len() + 1024);
     let mut assets = Vec::new();
     let mut copied = 0; // bytes of `markdown` already in `out`
@@ -149,7 +169,14 @@ pub fn process(
                 let end = line_end(markdown, range.end);
                 let first_line = markdown[..start].matches('\n').count() + 2;
                 let prefix = line_prefix(markdown, start);
-                let generated = run_block(&code, block, first_line, embed, draw, &mut assets)?;
+                let generated = run_block(
+                    &code,
+                    (block, first_line),
+                    embed,
+                    options,
+                    draw,
+                    &mut assets,
+                )?;
                 // Keep the text up to the block's end, then the new region,
                 // skipping an old region right after the block.
                 out.push_str(&markdown[copied..end]);
@@ -190,16 +217,17 @@ pub enum NotesError {
     },
 }
 
+/// Runs block number `block`, which starts at Markdown line `first_line`.
 fn run_block(
     code: &str,
-    block: usize,
-    first_line: usize,
+    (block, first_line): (usize, usize),
     embed: &Embed,
+    options: &Options,
     draw: &dyn Fn(&Diagram) -> Result<String, String>,
     assets: &mut Vec<Asset>,
 ) -> Result<String, NotesError> {
     let mut printed = Vec::new();
-    let run = script::run(code, &Options::default(), &mut printed).map_err(|error| BlockError {
+    let run = script::run(code, options, &mut printed).map_err(|error| BlockError {
         block,
         first_line,
         code: code.to_string(),

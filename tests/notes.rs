@@ -145,6 +145,59 @@ fn a_failing_block_points_into_the_markdown_and_writes_nothing() {
 }
 
 #[test]
+fn notes_take_the_script_runners_options() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("n.md");
+    std::fs::write(
+        &input,
+        "```micrograd\nx = Value(2.0)\ny = x * 3.0\nprint(y.label)\n```\n",
+    )
+    .unwrap();
+    let md = input.to_str().unwrap();
+    let labelled = ok(&["notes", md]);
+    assert!(labelled.contains("```text\ny\n```"), "{labelled}");
+    let plain = ok(&["notes", md, "--no-auto-labels"]);
+    assert!(plain.contains("```text\n\n```"), "{plain}");
+    let r = gradviz(&["notes", md, "--max-nodes", "2"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--max-nodes"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("n.md:3:"),
+        "points into the Markdown: {}",
+        r.stderr
+    );
+}
+
+#[test]
+fn mdbook_takes_the_runners_options_from_book_toml() {
+    let book = |config: serde_json::Value| {
+        serde_json::json!([
+            {"root": "/nonexistent", "config": {"book": {"src": "src"}, "preprocessor": {"gradviz": config}}, "renderer": "html", "mdbook_version": "0.4.40"},
+            {"sections": [{"Chapter": {"name": "One", "content": "```micrograd\nx = Value(1.0)\ny = x * 2.0\n```\n", "number": [1], "sub_items": [], "path": "one.md"}}], "__non_exhaustive": null}
+        ])
+        .to_string()
+    };
+    let r = common::gradviz_stdin(&["mdbook"], &book(serde_json::json!({"max-nodes": 2})));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("--max-nodes"), "{}", r.stderr);
+    let r = common::gradviz_stdin(
+        &["mdbook"],
+        &book(serde_json::json!({"auto-labels": false})),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        !r.stdout.contains(">y</text>"),
+        "no auto label `y` in the SVG"
+    );
+    let r = common::gradviz_stdin(&["mdbook"], &book(serde_json::json!({})));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stdout.contains(">y</text>"),
+        "the auto label `y` by default"
+    );
+}
+
+#[test]
 fn the_worked_lecture_is_up_to_date() {
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("lecture.md");

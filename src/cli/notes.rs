@@ -9,10 +9,11 @@ use serde_json::Value as Json;
 
 use super::CliError;
 use super::output::{write_files, write_stdout};
+use super::script_input::RunArgs;
 use super::view_args::ViewArgs;
-use gradviz::notes::{Embed, NotesError, Processed, process};
+use gradviz::notes::{Embed, NotesError, Processed, process_with};
 use gradviz::render::to_dot;
-use gradviz::script::Diagram;
+use gradviz::script::{Diagram, Options};
 
 /// Arguments of `gradviz notes`.
 #[derive(Args, Debug)]
@@ -27,6 +28,8 @@ pub struct NotesArgs {
     /// The folder for the SVG files, relative to the output's folder.
     #[arg(long, value_name = "DIR", default_value = "gradviz-assets")]
     assets: String,
+    #[command(flatten)]
+    run: RunArgs,
     #[command(flatten)]
     view: ViewArgs,
 }
@@ -90,7 +93,8 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
         markdown,
         assets,
         blocks,
-    } = process(&text, &embed, &draw).map_err(|e| notes_error(&name, e))?;
+    } = process_with(&text, &embed, &args.run.options(), &draw)
+        .map_err(|e| notes_error(&name, e))?;
     let base = match &args.output {
         Some(out) => out.parent().map(Path::to_path_buf).unwrap_or_default(),
         None => PathBuf::new(),
@@ -162,6 +166,19 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
         .as_str()
         .unwrap_or("gradviz-assets")
         .to_string();
+    // Runner options from book.toml, as the command-line flags name them:
+    // `auto-labels = false`, `ieee = true`, `max-nodes = N`.
+    let defaults = Options::default();
+    let options = Options {
+        auto_labels: config["auto-labels"]
+            .as_bool()
+            .unwrap_or(defaults.auto_labels),
+        ieee: config["ieee"].as_bool().unwrap_or(defaults.ieee),
+        max_nodes: config["max-nodes"]
+            .as_u64()
+            .and_then(|n| usize::try_from(n).ok())
+            .unwrap_or(defaults.max_nodes),
+    };
     let src = context["root"]
         .as_str()
         .map(PathBuf::from)
@@ -182,7 +199,8 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
                 prefix: format!("{}{assets}", "../".repeat(depth)),
             }
         };
-        let done = process(content, &embed, &draw).map_err(|e| notes_error(&path, e))?;
+        let done =
+            process_with(content, &embed, &options, &draw).map_err(|e| notes_error(&path, e))?;
         for a in done.assets {
             let path = src.join(&assets).join(&a.name);
             // Unchanged files stay untouched, so `mdbook serve` does not

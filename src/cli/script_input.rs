@@ -14,6 +14,14 @@ use gradviz::script::{self, Options, Run};
 pub struct ScriptArgs {
     /// The micrograd script (Python syntax), or `-` to read it from stdin.
     pub script: PathBuf,
+    #[command(flatten)]
+    pub run: RunArgs,
+}
+
+/// The options of the script runner, shared by every subcommand that runs
+/// scripts (`notes` runs one per micrograd block).
+#[derive(Args, Debug, Clone)]
+pub struct RunArgs {
     /// Do not label values with the variable names they are assigned to.
     #[arg(long)]
     pub no_auto_labels: bool,
@@ -24,6 +32,17 @@ pub struct ScriptArgs {
     /// The most value nodes the script may create.
     #[arg(long, value_name = "N", default_value_t = Options::default().max_nodes)]
     pub max_nodes: usize,
+}
+
+impl RunArgs {
+    /// The runner options from the flags.
+    pub fn options(&self) -> Options {
+        Options {
+            auto_labels: !self.no_auto_labels,
+            ieee: self.ieee,
+            max_nodes: self.max_nodes,
+        }
+    }
 }
 
 /// A script's text and the name to show in errors.
@@ -64,11 +83,7 @@ impl ScriptArgs {
 
     /// The runner options from the flags.
     pub fn options(&self) -> Options {
-        Options {
-            auto_labels: !self.no_auto_labels,
-            ieee: self.ieee,
-            max_nodes: self.max_nodes,
-        }
+        self.run.options()
     }
 
     /// Reads and runs the script, sending `print` output to `out`.
