@@ -110,3 +110,15 @@ pub fn main() -> ExitCode {
         Err(e) => e.report(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// clap's own checks of every subcommand's arguments (unique names and
+    /// groups, valid defaults), which otherwise fail only when a subcommand
+    /// is first used.
+    #[test]
+    fn the_command_line_is_well_formed() {
+        use clap::CommandFactory;
+        super::Cli::command().debug_assert();
+    }
+}

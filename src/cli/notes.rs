@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use super::CliError;
 use super::output::{write_files, write_stdout};
-use super::script_input::RunArgs;
+use super::script_input::RunnerArgs;
 use super::view_args::ViewArgs;
 use gradviz::notes::{Embed, NotesError, Processed, process_with};
 use gradviz::render::to_dot;
@@ -29,7 +29,7 @@ pub struct NotesArgs {
     #[arg(long, value_name = "DIR", default_value = "gradviz-assets")]
     assets: String,
     #[command(flatten)]
-    run: RunArgs,
+    run: RunnerArgs,
     #[command(flatten)]
     view: ViewArgs,
 }

@@ -15,13 +15,13 @@ pub struct ScriptArgs {
     /// The micrograd script (Python syntax), or `-` to read it from stdin.
     pub script: PathBuf,
     #[command(flatten)]
-    pub run: RunArgs,
+    pub run: RunnerArgs,
 }
 
 /// The options of the script runner, shared by every subcommand that runs
 /// scripts (`notes` runs one per micrograd block).
 #[derive(Args, Debug, Clone)]
-pub struct RunArgs {
+pub struct RunnerArgs {
     /// Do not label values with the variable names they are assigned to.
     #[arg(long)]
     pub no_auto_labels: bool,
@@ -34,7 +34,7 @@ pub struct RunArgs {
     pub max_nodes: usize,
 }
 
-impl RunArgs {
+impl RunnerArgs {
     /// The runner options from the flags.
     pub fn options(&self) -> Options {
         Options {
