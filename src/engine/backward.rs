@@ -1,7 +1,7 @@
 //! The passes over a root's ancestors: backward (the chain rule in reverse
 //! topological order, accumulating into each operand's grad), forward
 //! (recomputing data after leaves changed) and zero_grad. Both run from the
-//! graph's cached execution schedule ([`super::schedule`]).
+//! graph's cached execution schedule (`engine/schedule.rs`).
 
 use super::graph::{Graph, ValueId};
 use super::schedule::{Schedule, backward_sweep, topo_order};
