@@ -88,6 +88,8 @@ impl Schedule {
                 self.push(store, id, &store.operands(id));
             }
         }
+        // Kept for many passes: no growth slack.
+        self.steps.shrink_to_fit();
         self.key = Some((root, generation));
     }
 

@@ -187,6 +187,8 @@ fn train<'a>(
     let params: Vec<ValueId> = model.parameters();
     let mut history = Vec::with_capacity(config.steps);
     let (loss, predictions) = loss_of(&graph, &model);
+    // Built once and kept: no growth slack.
+    graph.shrink_to_fit();
     let nodes = graph.len();
     let mut kept_grads = Vec::with_capacity(params.len());
     for k in 0..config.steps {
