@@ -128,7 +128,8 @@ body {{ font-family: system-ui, sans-serif; margin: 1.5rem; color: #212121; }}
 nav {{ display: flex; gap: .6rem; align-items: center; margin-bottom: 1rem; }}
 button {{ font-size: 1rem; padding: .3rem .8rem; }}
 input[type=range] {{ flex: 1; max-width: 40rem; }}
-figcaption {{ font-family: ui-monospace, monospace; margin-bottom: .5rem; }}
+/* Each frame's SVG shows its caption; this one is for screen readers. */
+figcaption {{ position: absolute; width: 1px; height: 1px; overflow: hidden; clip-path: inset(50%); white-space: nowrap; }}
 figure {{ margin: 0; }}
 figure svg {{ max-width: 100%; height: auto; }}
 </style>
