@@ -132,19 +132,25 @@ pub fn process(
     let mut assets = Vec::new();
     let mut copied = 0; // bytes of `markdown` already in `out`
     let mut block = 0;
-    let mut current: Option<(usize, String)> = None; // (start, code)
+    // (start, code, end of the code in `markdown`)
+    let mut current: Option<(usize, String, usize)> = None;
     for (event, range) in Parser::new(markdown).into_offset_iter() {
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_micrograd(&info) => {
-                current = Some((range.start, String::new()));
+            // A block inside an old region being replaced is not run.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if is_micrograd(&info) && range.start >= copied =>
+            {
+                let fence_line_end = line_end(markdown, range.start + 1);
+                current = Some((range.start, String::new(), fence_line_end));
             }
             Event::Text(text) if current.is_some() => {
-                if let Some((_, code)) = current.as_mut() {
+                if let Some((_, code, code_end)) = current.as_mut() {
                     code.push_str(&text);
+                    *code_end = range.end;
                 }
             }
             Event::End(TagEnd::CodeBlock) if current.is_some() => {
-                let (start, code) = current.take().unwrap_or_default();
+                let (start, code, code_end) = current.take().unwrap_or_default();
                 block += 1;
                 let end = line_end(markdown, range.end);
                 let first_line = markdown[..start].matches('\n').count() + 2;
@@ -155,6 +161,17 @@ pub fn process(
                 out.push_str(&markdown[copied..end]);
                 if !out.ends_with('\n') {
                     out.push('\n'); // a block at the very end of the text
+                }
+                // A block left open (by the end of the text or of its list
+                // item or quote) is closed, or the region would be code.
+                let closing = &markdown[code_end.min(range.end)..range.end];
+                if !closing.contains(['`', '~']) {
+                    let fence = &markdown[start..];
+                    let char = if fence.starts_with('~') { '~' } else { '`' };
+                    let len = fence.len() - fence.trim_start_matches(char).len();
+                    out.push_str(&prefix);
+                    out.push_str(&fence[..len]);
+                    out.push('\n');
                 }
                 copied = end + old_region(&markdown[end..]);
                 for line in generated.lines() {

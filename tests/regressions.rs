@@ -202,3 +202,56 @@ fn bad_numbers_in_flags_are_usage_errors_up_front() {
     let r = common::gradviz(&["train", "lecture", "--steps", "0"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// `gradviz notes` on `markdown`, then on its own output: both runs exit
+/// cleanly, and when the first succeeds the second gives the same text.
+fn notes_twice(markdown: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ["in.md", "1.md", "2.md"].map(|f| dir.path().join(f));
+    std::fs::write(&paths[0], markdown).unwrap();
+    let mut outputs = Vec::new();
+    for w in paths.windows(2) {
+        let r = common::gradviz(&[
+            "notes",
+            w[0].to_str().unwrap(),
+            "-o",
+            w[1].to_str().unwrap(),
+        ]);
+        assert!(!r.stderr.contains("panicked"), "{markdown:?}: {}", r.stderr);
+        if outputs.is_empty() && r.code == 1 {
+            return None;
+        }
+        assert_eq!(r.code, 0, "{markdown:?}: {}", r.stderr);
+        outputs.push(std::fs::read_to_string(&w[1]).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1], "idempotent: {markdown:?}");
+    outputs.pop()
+}
+
+#[test]
+fn fuzz_notes_unclosed_blocks_are_closed_before_the_region() {
+    // The region used to land inside the still-open block, so the second
+    // run failed on it as code. Found by the `notes` fuzz target.
+    let out = notes_twice("```micrograd\na = Value(2.0)\nprint(\"```\")").unwrap();
+    assert!(
+        out.starts_with("```micrograd\na = Value(2.0)\nprint(\"```\")\n```\n\n<!-- gradviz:begin"),
+        "{out}"
+    );
+    notes_twice("```micrograd\n");
+    notes_twice("~~~~micrograd\na = Value(1.0)\n\n\n");
+    let out = notes_twice("> ```micrograd\n> a = Value(1.0)\n\npara\n").unwrap();
+    assert!(out.contains("> a = Value(1.0)\n> ```\n"), "{out}");
+    notes_twice("- ```micrograd\n  a = Value(1.0)\n- b\n");
+    notes_twice("> - ```micrograd\n>   a = Value(1.0)\n> b\n");
+}
+
+#[test]
+fn fuzz_notes_block_inside_an_old_region_is_not_run() {
+    // A micrograd block inside the region being replaced panicked (a
+    // slice past the text already copied). Found by the `notes` fuzz target.
+    let out = notes_twice(
+        "kpr\n```micrograd gd)\n```\n<!-- gradviz:begin -->\n\n```micrograd\n```\n\n<!-- gradviz:end -->\n",
+    )
+    .unwrap();
+    assert_eq!(out.matches("```micrograd").count(), 1, "{out}");
+}
