@@ -134,7 +134,10 @@ pub fn process(
     let mut block = 0;
     // (start, code, end of the code in `markdown`)
     let mut current: Option<(usize, String, usize)> = None;
+    let markers = end_markers(markdown);
+    let mut containers = Vec::new();
     for (event, range) in Parser::new(markdown).into_offset_iter() {
+        track_containers(&event, range.start, &mut containers);
         match event {
             // A block inside an old region being replaced is not run.
             Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
@@ -173,7 +176,12 @@ pub fn process(
                     out.push_str(&fence[..len]);
                     out.push('\n');
                 }
-                copied = end + old_region(&markdown[end..]);
+                copied = end
+                    + old_region(&markdown[end..], |at| {
+                        markers
+                            .binary_search_by_key(&(end + at), |m| m.0)
+                            .is_ok_and(|i| markers[i].1 == containers)
+                    });
                 for line in generated.lines() {
                     out.push_str(&prefix);
                     out.push_str(line);
@@ -290,8 +298,9 @@ fn line_prefix(text: &str, start: usize) -> String {
 }
 
 /// The length of a generated region (and the blank line before it) at the
-/// start of `rest`, or 0.
-fn old_region(rest: &str) -> usize {
+/// start of `rest`, or 0. The region ends at the first line of `rest` that
+/// `is_end` accepts as its end marker (given the line's offset in `rest`).
+fn old_region(rest: &str, is_end: impl Fn(usize) -> bool) -> usize {
     let mut pos = 0;
     // Blank lines (possibly with the prefix) before the marker.
     loop {
@@ -307,23 +316,58 @@ fn old_region(rest: &str) -> usize {
         }
         return 0;
     }
-    // The end marker on a line of its own, outside the region's fenced
-    // output block (printed output may quote the marker).
     let mut at = pos;
-    let mut fence: Option<usize> = None;
     while at < rest.len() {
         let len = rest[at..].find('\n').map_or(rest.len() - at, |i| i + 1);
-        let line = rest[at..at + len].trim_start_matches([' ', '>']).trim_end();
-        let ticks = line.len() - line.trim_start_matches('`').len();
-        match fence {
-            None if ticks >= 3 => fence = Some(ticks),
-            Some(n) if ticks >= n && line.trim_matches('`').is_empty() => fence = None,
-            None if line == END => return at + len,
-            _ => {}
+        if is_end(at) {
+            return at + len;
         }
         at += len;
     }
     0
+}
+
+/// Where an end marker can close a region: the start of each line that is
+/// the end marker as an HTML block of its own (not text in a code block, so
+/// printed output that quotes the marker does not count, nor part of a
+/// longer HTML block), with the start offsets of the containers (quotes,
+/// lists, items) it is in. A region only ends at a marker in the same
+/// containers as its code block, so the text after the region is read the
+/// same way once the region is replaced.
+fn end_markers(markdown: &str) -> Vec<(usize, Vec<usize>)> {
+    let mut markers = Vec::new();
+    let mut containers = Vec::new();
+    let mut html_block_start = false;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        track_containers(&event, range.start, &mut containers);
+        match event {
+            Event::Start(Tag::HtmlBlock) => html_block_start = true,
+            Event::Html(text) if html_block_start => {
+                html_block_start = false;
+                if text.trim() == END {
+                    let line = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    markers.push((line, containers.clone()));
+                }
+            }
+            _ => html_block_start = false,
+        }
+    }
+    markers
+}
+
+/// Keeps `containers` the start offsets of the open container blocks.
+fn track_containers(event: &Event<'_>, start: usize, containers: &mut Vec<usize>) {
+    match event {
+        Event::Start(
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+        ) => containers.push(start),
+        Event::End(
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+        ) => {
+            containers.pop();
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

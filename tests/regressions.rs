@@ -255,3 +255,25 @@ fn fuzz_notes_block_inside_an_old_region_is_not_run() {
     .unwrap();
     assert_eq!(out.matches("```micrograd").count(), 1, "{out}");
 }
+
+#[test]
+fn fuzz_notes_region_ends_only_at_a_marker_the_markdown_has() {
+    // An open `~~~` fence in an old region hid the end marker and a block
+    // after it; replacing the region showed the block, so the second run
+    // found code it had not run. A region now ends only at an end marker
+    // that is an HTML block in the code block's own list item or quote.
+    // Found by the `notes` fuzz target.
+    let md =
+        "#\n```micrograd \n```\n\n<!-- gradviz:begin-->'\n ~~~\n<!-- gradviz:end -->\n```micrograd";
+    let out = notes_twice(md).unwrap();
+    assert!(
+        out.ends_with(" ~~~\n<!-- gradviz:end -->\n```micrograd"),
+        "{out}"
+    );
+    notes_twice(
+        "```micrograd\na = Value(1.0)\n```\n<!-- gradviz:begin -->\n<div>\n<!-- gradviz:end -->\n```micrograd\nb = 1\n```\n",
+    );
+    notes_twice(
+        "- ```micrograd\n  a = Value(1.0)\n  ```\n\n  <!-- gradviz:begin -->\n- <!-- gradviz:end -->\n  ```micrograd\n  b = 1\n  ```\n",
+    );
+}
