@@ -342,6 +342,8 @@ fn end_markers(markdown: &str) -> Vec<(usize, Vec<usize>)> {
         track_containers(&event, range.start, &mut containers);
         match event {
             Event::Start(Tag::HtmlBlock) => html_block_start = true,
+            // The indentation of an HTML block comes as text before it.
+            Event::Text(text) if html_block_start && text.trim().is_empty() => {}
             Event::Html(text) if html_block_start => {
                 html_block_start = false;
                 if text.trim() == END {

@@ -277,3 +277,14 @@ fn fuzz_notes_region_ends_only_at_a_marker_the_markdown_has() {
         "- ```micrograd\n  a = Value(1.0)\n  ```\n\n  <!-- gradviz:begin -->\n- <!-- gradviz:end -->\n  ```micrograd\n  b = 1\n  ```\n",
     );
 }
+
+#[test]
+fn fuzz_notes_indented_fence_keeps_its_region() {
+    // With the fence indented, the region's end marker was indented too and
+    // not recognised: every run added another region. Found by the `notes`
+    // fuzz target.
+    let out = notes_twice(" ~~~micrograd").unwrap();
+    assert_eq!(out.matches("gradviz:begin").count(), 1, "{out}");
+    notes_twice("   ```micrograd\n   a = Value(1.0)\n   ```\n");
+    notes_twice("- a\n\n   ```micrograd\n   a = Value(1.0)\n   ```\n");
+}
