@@ -288,3 +288,32 @@ fn fuzz_notes_indented_fence_keeps_its_region() {
     notes_twice("   ```micrograd\n   a = Value(1.0)\n   ```\n");
     notes_twice("- a\n\n   ```micrograd\n   a = Value(1.0)\n   ```\n");
 }
+
+#[test]
+fn fuzz_noncharacters_in_labels_keep_the_svg_well_formed() {
+    // U+FFFE and U+FFFF went into the SVG as they were, and XML cannot hold
+    // them: the SVG did not parse (and a PNG could not be made). They are
+    // now written as Python writes them. Found while fuzzing the renderers.
+    let script = "a = Value(1.0, label='x\\ufffey\\uffff')\nb = a * 2\ndraw_dot(b)\n";
+    let r = gradviz_stdin(
+        &["render", "-", "-f", "svg", "--engine", "embedded"],
+        script,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&r.stdout, options)
+        .unwrap_or_else(|e| panic!("invalid SVG: {e}"));
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("text") && n.text() == Some("x\\ufffey\\uffff")),
+        "{}",
+        r.stdout
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("b.png");
+    let r = gradviz_stdin(&["render", "-", "-o", png.to_str().unwrap()], script);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -13,9 +13,54 @@ use gradviz::{Graph, Value};
 use gradviz_fuzz::{MAX_LAYOUT_VALUES, check_dot, check_json, check_shape, check_svg};
 use libfuzzer_sys::fuzz_target;
 
+/// Text that random bytes rarely spell, mixed into labels and group names.
+const TRICKY: [&str; 24] = [
+    "\u{fffe}",
+    "\u{ffff}",
+    "<script>alert(1)</script>",
+    "]]>",
+    "&amp;",
+    "&#0;",
+    "\\N",
+    "\\G",
+    "\\l",
+    "\\",
+    "\"",
+    "{|}",
+    "<f0>",
+    "\n",
+    "\r\n",
+    "\r",
+    "\t",
+    "\u{0}",
+    "\u{85}",
+    "\u{2028}",
+    "\u{200b}",
+    "-->",
+    "\u{1f600}",
+    " ",
+];
+
+/// A label: any text, with an optional tricky piece around it.
+#[derive(Arbitrary, Debug)]
+struct Label {
+    text: String,
+    tricky: Option<(u8, bool)>,
+}
+
+impl Label {
+    fn text(&self) -> String {
+        match self.tricky {
+            None => self.text.clone(),
+            Some((k, true)) => format!("{}{}", TRICKY[usize::from(k) % TRICKY.len()], self.text),
+            Some((k, false)) => format!("{}{}", self.text, TRICKY[usize::from(k) % TRICKY.len()]),
+        }
+    }
+}
+
 #[derive(Arbitrary, Debug)]
 enum Step {
-    Leaf(f64, Option<String>),
+    Leaf(f64, Option<Label>),
     Add(u8, u8),
     Sub(u8, u8),
     Mul(u8, u8),
@@ -28,8 +73,8 @@ enum Step {
     Tanh(u8),
     Exp(u8),
     Relu(u8),
-    Label(u8, String),
-    Group(u8, String, bool),
+    Label(u8, Label),
+    Group(u8, Label, bool),
 }
 
 #[derive(Arbitrary, Debug)]
@@ -64,7 +109,7 @@ fuzz_target!(|input: Input| {
             Step::Leaf(x, label) => {
                 let v = g.value(*x);
                 if let Some(l) = label {
-                    v.set_label(l);
+                    v.set_label(&l.text());
                 }
                 v
             }
@@ -81,7 +126,7 @@ fuzz_target!(|input: Input| {
             Step::Exp(a) => pick(&values, *a).exp(),
             Step::Relu(a) => pick(&values, *a).relu(),
             Step::Label(a, l) => {
-                pick(&values, *a).set_label(l);
+                pick(&values, *a).set_label(&l.text());
                 continue;
             }
             Step::Group(a, name, nested) => {
@@ -90,7 +135,7 @@ fuzz_target!(|input: Input| {
                 } else {
                     None
                 };
-                let group = g.add_group(name, parent);
+                let group = g.add_group(&name.text(), parent);
                 groups.push(group);
                 g.set_group(pick(&values, *a).id(), group);
                 continue;
@@ -151,7 +196,11 @@ fuzz_target!(|input: Input| {
                     for id in g.ancestors(root) {
                         let label = g.node(id).label_str().to_string();
                         if !label.is_empty()
-                            && label.chars().all(|c| !c.is_whitespace() && !c.is_control())
+                            && label.chars().all(|c| {
+                                !c.is_whitespace()
+                                    && !c.is_control()
+                                    && !matches!(c, '\u{fffe}' | '\u{ffff}')
+                            })
                             && label.chars().count() <= 20
                         {
                             assert!(

@@ -412,9 +412,14 @@ fn escape(s: &str, record: bool) -> String {
             '\n' | '\r' => out.push_str("\\n"),
             '\t' if record => out.push_str("\\ "),
             '\t' => out.push(' '),
-            // Other control characters are shown as Python writes them.
+            // Other control characters are shown as Python writes them, and
+            // so are the noncharacters U+FFFE and U+FFFF, which XML (and so
+            // the SVG) cannot hold.
             c if c.is_control() => {
                 let _ = write!(out, "\\\\x{:02x}", c as u32);
+            }
+            '\u{fffe}' | '\u{ffff}' => {
+                let _ = write!(out, "\\\\u{:04x}", c as u32);
             }
             c => out.push(c),
         }
@@ -434,6 +439,7 @@ mod tests {
         );
         assert_eq!(record_text("x\ny"), "x\\ny");
         assert_eq!(record_text("\u{7}"), "\\\\x07");
+        assert_eq!(quoted_text("a\u{fffe}\u{ffff}"), "a\\\\ufffe\\\\uffff");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");
         assert_eq!(quoted_text("**-1"), "**-1");
     }
