@@ -291,10 +291,20 @@ fn line_end(text: &str, offset: usize) -> usize {
 /// `> ` of quotes kept, list markers and indentation turned into spaces.
 fn line_prefix(text: &str, start: usize) -> String {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..start]
-        .chars()
-        .map(|c| if c == '>' { '>' } else { ' ' })
-        .collect::<String>()
+    let mut prefix = String::new();
+    let mut chars = text[line_start..start].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '>' {
+            prefix.push('>');
+            // A `>` takes the space after it along: `>+ ` continues as `>   `.
+            if chars.peek().is_some_and(|n| *n != ' ' && *n != '\t') {
+                prefix.push(' ');
+            }
+        } else {
+            prefix.push(' ');
+        }
+    }
+    prefix
 }
 
 /// The length of a generated region (and the blank line before it) at the

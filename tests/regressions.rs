@@ -317,3 +317,15 @@ fn fuzz_noncharacters_in_labels_keep_the_svg_well_formed() {
     let r = gradviz_stdin(&["render", "-", "-o", png.to_str().unwrap()], script);
     assert_eq!(r.code, 0, "{}", r.stderr);
 }
+
+#[test]
+fn fuzz_notes_prefix_after_a_quote_marker_without_space() {
+    // `>+ ` continued as `>  `, whose space the quote marker takes: the
+    // inserted lines fell out of the list item, and each run added another
+    // region. Found by the `notes` fuzz target.
+    let out = notes_twice(">+ ```py gradviz").unwrap();
+    assert_eq!(out.matches("gradviz:begin").count(), 1, "{out}");
+    notes_twice(">+ ```micrograd\n>   a = Value(1.0)\n>   ```\n");
+    notes_twice(">>- ```micrograd\n>> a = Value(1.0)\n");
+    notes_twice("> - > ```micrograd\n");
+}
