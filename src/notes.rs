@@ -152,19 +152,28 @@ pub fn process_with(
     let mut assets = Vec::new();
     let mut copied = 0; // bytes of `markdown` already in `out`
     let mut block = 0;
-    let mut current: Option<(usize, String)> = None; // (start, code)
+    // (start, code, end of the code in `markdown`)
+    let mut current: Option<(usize, String, usize)> = None;
+    let markers = end_markers(markdown);
+    let mut containers = Vec::new();
     for (event, range) in Parser::new(markdown).into_offset_iter() {
+        track_containers(&event, range.start, &mut containers);
         match event {
-            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info))) if is_micrograd(&info) => {
-                current = Some((range.start, String::new()));
+            // A block inside an old region being replaced is not run.
+            Event::Start(Tag::CodeBlock(CodeBlockKind::Fenced(info)))
+                if is_micrograd(&info) && range.start >= copied =>
+            {
+                let fence_line_end = line_end(markdown, range.start + 1);
+                current = Some((range.start, String::new(), fence_line_end));
             }
             Event::Text(text) if current.is_some() => {
-                if let Some((_, code)) = current.as_mut() {
+                if let Some((_, code, code_end)) = current.as_mut() {
                     code.push_str(&text);
+                    *code_end = range.end;
                 }
             }
             Event::End(TagEnd::CodeBlock) if current.is_some() => {
-                let (start, code) = current.take().unwrap_or_default();
+                let (start, code, code_end) = current.take().unwrap_or_default();
                 block += 1;
                 let end = line_end(markdown, range.end);
                 let first_line = markdown[..start].matches('\n').count() + 2;
@@ -183,7 +192,23 @@ pub fn process_with(
                 if !out.ends_with('\n') {
                     out.push('\n'); // a block at the very end of the text
                 }
-                copied = end + old_region(&markdown[end..]);
+                // A block left open (by the end of the text or of its list
+                // item or quote) is closed, or the region would be code.
+                let closing = &markdown[code_end.min(range.end)..range.end];
+                if !closing.contains(['`', '~']) {
+                    let fence = &markdown[start..];
+                    let char = if fence.starts_with('~') { '~' } else { '`' };
+                    let len = fence.len() - fence.trim_start_matches(char).len();
+                    out.push_str(&prefix);
+                    out.push_str(&fence[..len]);
+                    out.push('\n');
+                }
+                copied = end
+                    + old_region(&markdown[end..], |at| {
+                        markers
+                            .binary_search_by_key(&(end + at), |m| m.0)
+                            .is_ok_and(|i| markers[i].1 == containers)
+                    });
                 for line in generated.lines() {
                     out.push_str(&prefix);
                     out.push_str(line);
@@ -299,15 +324,26 @@ fn line_end(text: &str, offset: usize) -> usize {
 /// `> ` of quotes kept, list markers and indentation turned into spaces.
 fn line_prefix(text: &str, start: usize) -> String {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
-    text[line_start..start]
-        .chars()
-        .map(|c| if c == '>' { '>' } else { ' ' })
-        .collect::<String>()
+    let mut prefix = String::new();
+    let mut chars = text[line_start..start].chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '>' {
+            prefix.push('>');
+            // A `>` takes the space after it along: `>+ ` continues as `>   `.
+            if chars.peek().is_some_and(|n| *n != ' ' && *n != '\t') {
+                prefix.push(' ');
+            }
+        } else {
+            prefix.push(' ');
+        }
+    }
+    prefix
 }
 
 /// The length of a generated region (and the blank line before it) at the
-/// start of `rest`, or 0.
-fn old_region(rest: &str) -> usize {
+/// start of `rest`, or 0. The region ends at the first line of `rest` that
+/// `is_end` accepts as its end marker (given the line's offset in `rest`).
+fn old_region(rest: &str, is_end: impl Fn(usize) -> bool) -> usize {
     let mut pos = 0;
     // Blank lines (possibly with the prefix) before the marker.
     loop {
@@ -323,23 +359,60 @@ fn old_region(rest: &str) -> usize {
         }
         return 0;
     }
-    // The end marker on a line of its own, outside the region's fenced
-    // output block (printed output may quote the marker).
     let mut at = pos;
-    let mut fence: Option<usize> = None;
     while at < rest.len() {
         let len = rest[at..].find('\n').map_or(rest.len() - at, |i| i + 1);
-        let line = rest[at..at + len].trim_start_matches([' ', '>']).trim_end();
-        let ticks = line.len() - line.trim_start_matches('`').len();
-        match fence {
-            None if ticks >= 3 => fence = Some(ticks),
-            Some(n) if ticks >= n && line.trim_matches('`').is_empty() => fence = None,
-            None if line == END => return at + len,
-            _ => {}
+        if is_end(at) {
+            return at + len;
         }
         at += len;
     }
     0
+}
+
+/// Where an end marker can close a region: the start of each line that is
+/// the end marker as an HTML block of its own (not text in a code block, so
+/// printed output that quotes the marker does not count, nor part of a
+/// longer HTML block), with the start offsets of the containers (quotes,
+/// lists, items) it is in. A region only ends at a marker in the same
+/// containers as its code block, so the text after the region is read the
+/// same way once the region is replaced.
+fn end_markers(markdown: &str) -> Vec<(usize, Vec<usize>)> {
+    let mut markers = Vec::new();
+    let mut containers = Vec::new();
+    let mut html_block_start = false;
+    for (event, range) in Parser::new(markdown).into_offset_iter() {
+        track_containers(&event, range.start, &mut containers);
+        match event {
+            Event::Start(Tag::HtmlBlock) => html_block_start = true,
+            // The indentation of an HTML block comes as text before it.
+            Event::Text(text) if html_block_start && text.trim().is_empty() => {}
+            Event::Html(text) if html_block_start => {
+                html_block_start = false;
+                if text.trim() == END {
+                    let line = markdown[..range.start].rfind('\n').map_or(0, |i| i + 1);
+                    markers.push((line, containers.clone()));
+                }
+            }
+            _ => html_block_start = false,
+        }
+    }
+    markers
+}
+
+/// Keeps `containers` the start offsets of the open container blocks.
+fn track_containers(event: &Event<'_>, start: usize, containers: &mut Vec<usize>) {
+    match event {
+        Event::Start(
+            Tag::BlockQuote(_) | Tag::List(_) | Tag::Item | Tag::FootnoteDefinition(_),
+        ) => containers.push(start),
+        Event::End(
+            TagEnd::BlockQuote(_) | TagEnd::List(_) | TagEnd::Item | TagEnd::FootnoteDefinition,
+        ) => {
+            containers.pop();
+        }
+        _ => {}
+    }
 }
 
 #[cfg(test)]

@@ -202,3 +202,130 @@ fn bad_numbers_in_flags_are_usage_errors_up_front() {
     let r = common::gradviz(&["train", "lecture", "--steps", "0"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
 }
+
+/// `gradviz notes` on `markdown`, then on its own output: both runs exit
+/// cleanly, and when the first succeeds the second gives the same text.
+fn notes_twice(markdown: &str) -> Option<String> {
+    let dir = tempfile::tempdir().unwrap();
+    let paths = ["in.md", "1.md", "2.md"].map(|f| dir.path().join(f));
+    std::fs::write(&paths[0], markdown).unwrap();
+    let mut outputs = Vec::new();
+    for w in paths.windows(2) {
+        let r = common::gradviz(&[
+            "notes",
+            w[0].to_str().unwrap(),
+            "-o",
+            w[1].to_str().unwrap(),
+        ]);
+        assert!(!r.stderr.contains("panicked"), "{markdown:?}: {}", r.stderr);
+        if outputs.is_empty() && r.code == 1 {
+            return None;
+        }
+        assert_eq!(r.code, 0, "{markdown:?}: {}", r.stderr);
+        outputs.push(std::fs::read_to_string(&w[1]).unwrap());
+    }
+    assert_eq!(outputs[0], outputs[1], "idempotent: {markdown:?}");
+    outputs.pop()
+}
+
+#[test]
+fn fuzz_notes_unclosed_blocks_are_closed_before_the_region() {
+    // The region used to land inside the still-open block, so the second
+    // run failed on it as code. Found by the `notes` fuzz target.
+    let out = notes_twice("```micrograd\na = Value(2.0)\nprint(\"```\")").unwrap();
+    assert!(
+        out.starts_with("```micrograd\na = Value(2.0)\nprint(\"```\")\n```\n\n<!-- gradviz:begin"),
+        "{out}"
+    );
+    notes_twice("```micrograd\n");
+    notes_twice("~~~~micrograd\na = Value(1.0)\n\n\n");
+    let out = notes_twice("> ```micrograd\n> a = Value(1.0)\n\npara\n").unwrap();
+    assert!(out.contains("> a = Value(1.0)\n> ```\n"), "{out}");
+    notes_twice("- ```micrograd\n  a = Value(1.0)\n- b\n");
+    notes_twice("> - ```micrograd\n>   a = Value(1.0)\n> b\n");
+}
+
+#[test]
+fn fuzz_notes_block_inside_an_old_region_is_not_run() {
+    // A micrograd block inside the region being replaced panicked (a
+    // slice past the text already copied). Found by the `notes` fuzz target.
+    let out = notes_twice(
+        "kpr\n```micrograd gd)\n```\n<!-- gradviz:begin -->\n\n```micrograd\n```\n\n<!-- gradviz:end -->\n",
+    )
+    .unwrap();
+    assert_eq!(out.matches("```micrograd").count(), 1, "{out}");
+}
+
+#[test]
+fn fuzz_notes_region_ends_only_at_a_marker_the_markdown_has() {
+    // An open `~~~` fence in an old region hid the end marker and a block
+    // after it; replacing the region showed the block, so the second run
+    // found code it had not run. A region now ends only at an end marker
+    // that is an HTML block in the code block's own list item or quote.
+    // Found by the `notes` fuzz target.
+    let md =
+        "#\n```micrograd \n```\n\n<!-- gradviz:begin-->'\n ~~~\n<!-- gradviz:end -->\n```micrograd";
+    let out = notes_twice(md).unwrap();
+    assert!(
+        out.ends_with(" ~~~\n<!-- gradviz:end -->\n```micrograd"),
+        "{out}"
+    );
+    notes_twice(
+        "```micrograd\na = Value(1.0)\n```\n<!-- gradviz:begin -->\n<div>\n<!-- gradviz:end -->\n```micrograd\nb = 1\n```\n",
+    );
+    notes_twice(
+        "- ```micrograd\n  a = Value(1.0)\n  ```\n\n  <!-- gradviz:begin -->\n- <!-- gradviz:end -->\n  ```micrograd\n  b = 1\n  ```\n",
+    );
+}
+
+#[test]
+fn fuzz_notes_indented_fence_keeps_its_region() {
+    // With the fence indented, the region's end marker was indented too and
+    // not recognised: every run added another region. Found by the `notes`
+    // fuzz target.
+    let out = notes_twice(" ~~~micrograd").unwrap();
+    assert_eq!(out.matches("gradviz:begin").count(), 1, "{out}");
+    notes_twice("   ```micrograd\n   a = Value(1.0)\n   ```\n");
+    notes_twice("- a\n\n   ```micrograd\n   a = Value(1.0)\n   ```\n");
+}
+
+#[test]
+fn fuzz_noncharacters_in_labels_keep_the_svg_well_formed() {
+    // U+FFFE and U+FFFF went into the SVG as they were, and XML cannot hold
+    // them: the SVG did not parse (and a PNG could not be made). They are
+    // now written as Python writes them. Found while fuzzing the renderers.
+    let script = "a = Value(1.0, label='x\\ufffey\\uffff')\nb = a * 2\ndraw_dot(b)\n";
+    let r = gradviz_stdin(
+        &["render", "-", "-f", "svg", "--engine", "embedded"],
+        script,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&r.stdout, options)
+        .unwrap_or_else(|e| panic!("invalid SVG: {e}"));
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("text") && n.text() == Some("x\\ufffey\\uffff")),
+        "{}",
+        r.stdout
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let png = dir.path().join("b.png");
+    let r = gradviz_stdin(&["render", "-", "-o", png.to_str().unwrap()], script);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
+fn fuzz_notes_prefix_after_a_quote_marker_without_space() {
+    // `>+ ` continued as `>  `, whose space the quote marker takes: the
+    // inserted lines fell out of the list item, and each run added another
+    // region. Found by the `notes` fuzz target.
+    let out = notes_twice(">+ ```py gradviz").unwrap();
+    assert_eq!(out.matches("gradviz:begin").count(), 1, "{out}");
+    notes_twice(">+ ```micrograd\n>   a = Value(1.0)\n>   ```\n");
+    notes_twice(">>- ```micrograd\n>> a = Value(1.0)\n");
+    notes_twice("> - > ```micrograd\n");
+}

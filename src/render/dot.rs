@@ -454,7 +454,9 @@ fn escape_into(out: &mut String, s: &str, record: bool) {
             '\n' | '\r' => out.push_str("\\n"),
             '\t' if record => out.push_str("\\ "),
             '\t' => out.push(' '),
-            // Other control characters are shown as Python writes them.
+            // Other control characters are shown as Python writes them, and
+            // so are the noncharacters U+FFFE and U+FFFF, which XML (and so
+            // the SVG) cannot hold.
             c if c.is_control() => {
                 let _ = write!(out, "\\\\x{:02x}", c as u32);
             }
@@ -493,6 +495,7 @@ mod tests {
         assert_eq!(record_text("x\ny"), "x\\ny");
         assert_eq!(record_text("\u{7}"), "\\\\x07");
         assert_eq!(record_text("\u{fffe}"), "\\\\ufffe");
+        assert_eq!(quoted_text("a\u{fffe}\u{ffff}"), "a\\\\ufffe\\\\uffff");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");
         assert_eq!(quoted_text("**-1"), "**-1");
         // Entities that Graphviz would decode stay text; a lone `&` is kept.
