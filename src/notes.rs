@@ -149,6 +149,12 @@ pub fn process_with(
     draw: &dyn Fn(&Diagram) -> Result<String, String>,
 ) -> Result<Processed, NotesError> {
     let mut out = String::with_capacity(markdown.len() + 1024);
+    // Inserted lines end as the file's first line does (CRLF from Windows
+    // editors stays CRLF).
+    let eol = match markdown.find('\n') {
+        Some(i) if markdown[..i].ends_with('\r') => "\r\n",
+        _ => "\n",
+    };
     let mut assets = Vec::new();
     let mut copied = 0; // bytes of `markdown` already in `out`
     let mut block = 0;
@@ -190,7 +196,7 @@ pub fn process_with(
                 // skipping an old region right after the block.
                 out.push_str(&markdown[copied..end]);
                 if !out.ends_with('\n') {
-                    out.push('\n'); // a block at the very end of the text
+                    out.push_str(eol); // a block at the very end of the text
                 }
                 // A block left open (by the end of the text or of its list
                 // item or quote) is closed, or the region would be code.
@@ -201,7 +207,7 @@ pub fn process_with(
                     let len = fence.len() - fence.trim_start_matches(char).len();
                     out.push_str(&prefix);
                     out.push_str(&fence[..len]);
-                    out.push('\n');
+                    out.push_str(eol);
                 }
                 copied = end
                     + old_region(&markdown[end..], |at| {
@@ -212,7 +218,7 @@ pub fn process_with(
                 for line in generated.lines() {
                     out.push_str(&prefix);
                     out.push_str(line);
-                    out.push('\n');
+                    out.push_str(eol);
                 }
             }
             _ => {}
@@ -424,6 +430,27 @@ mod tests {
             prefix: "img".into(),
         };
         process(md, &embed, &|d| Ok(format!("<svg>{}</svg>", d.graph.len()))).unwrap()
+    }
+
+    #[test]
+    fn crlf_files_get_crlf_lines_and_stay_idempotent() {
+        let md = "# T\r\n\r\n```micrograd\r\na = Value(2.0)\r\nprint(a.data)\r\n```\r\n\r\n- item\r\n\r\n  ```micrograd\r\n  b = Value(1.0)\r\n  ```\r\n";
+        let out = run(md);
+        assert!(out.markdown.contains("2.0"), "{}", out.markdown);
+        let bare_lf = out
+            .markdown
+            .match_indices('\n')
+            .filter(|(i, _)| !out.markdown[..*i].ends_with('\r'))
+            .count();
+        assert_eq!(bare_lf, 0, "every line ends in CRLF: {:?}", out.markdown);
+        assert_eq!(run(&out.markdown).markdown, out.markdown, "idempotent");
+        assert_eq!(
+            run("a\n```micrograd\nx = Value(1.0)\n```\n")
+                .markdown
+                .matches('\r')
+                .count(),
+            0
+        );
     }
 
     #[test]
