@@ -404,6 +404,8 @@ fn escape(s: &str, record: bool) -> String {
             // A backslash would start a Graphviz escape (\N, \G, \l …).
             '\\' => out.push_str("\\\\"),
             '"' => out.push_str("\\\""),
+            // Graphviz reads `&amp;`, `&#0;`, `&alpha;` … in labels as entities.
+            '&' => out.push_str("&amp;"),
             '{' | '}' | '|' | '<' | '>' | ' ' if record => {
                 out.push('\\');
                 out.push(c);
@@ -440,6 +442,7 @@ mod tests {
         assert_eq!(record_text("x\ny"), "x\\ny");
         assert_eq!(record_text("\u{7}"), "\\\\x07");
         assert_eq!(quoted_text("a\u{fffe}\u{ffff}"), "a\\\\ufffe\\\\uffff");
+        assert_eq!(quoted_text("&#0; &amp;"), "&amp;#0; &amp;amp;");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");
         assert_eq!(quoted_text("**-1"), "**-1");
     }
