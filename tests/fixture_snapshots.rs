@@ -155,5 +155,6 @@ fn unescape_record(s: &str) -> String {
             None => out.push('\\'),
         }
     }
-    out
+    // Graphviz reads entities in labels; gradviz writes `&` as `&amp;`.
+    out.replace("&amp;", "&")
 }

@@ -329,3 +329,29 @@ fn fuzz_notes_prefix_after_a_quote_marker_without_space() {
     notes_twice(">>- ```micrograd\n>> a = Value(1.0)\n");
     notes_twice("> - > ```micrograd\n");
 }
+
+#[test]
+fn fuzz_entities_in_labels_show_as_written() {
+    // Graphviz reads `&...;` in labels as entities: `&#0;` cut the label
+    // short and `&amp;` showed as `&`. `&` is now written as `&amp;`.
+    // Found by the `render` fuzz target.
+    let script = "a = Value(1.0, label='&#0; &amp; &alpha; a&b')\nb = a * 2\ndraw_dot(b)\n";
+    let r = gradviz_stdin(
+        &["render", "-", "-f", "svg", "--engine", "embedded"],
+        script,
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: true,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(&r.stdout, options)
+        .unwrap_or_else(|e| panic!("invalid SVG: {e}"));
+    assert!(
+        doc.descendants()
+            .any(|n| n.has_tag_name("text")
+                && n.text().map(str::trim) == Some("&#0; &amp; &alpha; a&b")),
+        "{}",
+        r.stdout
+    );
+}

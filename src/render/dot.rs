@@ -496,6 +496,7 @@ mod tests {
         assert_eq!(record_text("\u{7}"), "\\\\x07");
         assert_eq!(record_text("\u{fffe}"), "\\\\ufffe");
         assert_eq!(quoted_text("a\u{fffe}\u{ffff}"), "a\\\\ufffe\\\\uffff");
+        assert_eq!(quoted_text("&#0; &amp;"), "&amp;#0; &amp;amp;");
         assert_eq!(record_text("∂L/∂a ü"), "∂L/∂a\\ ü");
         assert_eq!(quoted_text("**-1"), "**-1");
         // Entities that Graphviz would decode stay text; a lone `&` is kept.
