@@ -10,7 +10,7 @@
 mod common;
 use std::path::Path;
 
-use common::{gradviz, ok};
+use common::{decode_entities, gradviz, ok};
 use graphviz_rust::dot_structures::{EdgeTy, Graph as DotGraph, Id, Stmt, Vertex};
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
@@ -203,32 +203,6 @@ fn record_fields(quoted: &str) -> Vec<String> {
         }
     }
     fields
-}
-
-/// Graphviz decodes HTML entities in label text (`&amp;`, `&#60;`); gradviz
-/// writes an `&` that could start one as `&amp;`, so that is the only entity
-/// its DOT may hold. Any other is a label that Graphviz would change.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(r) = after.strip_prefix("amp;") {
-            out.push('&');
-            rest = r;
-            continue;
-        }
-        let name = after
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(after.len());
-        let entity = after.starts_with('#') || (name > 0 && after[name..].starts_with(';'));
-        assert!(!entity, "Graphviz would decode an entity in {s:?}");
-        out.push('&');
-        rest = after;
-    }
-    out.push_str(rest);
-    out
 }
 
 #[test]

@@ -16,8 +16,11 @@
 //! `PROPTEST_CASES=N` runs N cases per property instead of the defaults
 //! below; failures are kept in `tests/proptest-regressions/`.
 
+mod common;
+
 use std::collections::HashMap;
 
+use common::decode_entities;
 use gradviz::render::svg::{Engine, to_svg};
 use gradviz::render::{DotOptions, View, to_dot, to_json};
 use gradviz::{Graph, Op, Value, ValueId};
@@ -349,32 +352,6 @@ fn record_fields(quoted: &str) -> Vec<String> {
     }
     assert_eq!(depth, 0, "balanced braces in {quoted}");
     fields
-}
-
-/// Graphviz decodes HTML entities in label text (`&amp;`, `&#60;`); gradviz
-/// writes an `&` that could start one as `&amp;`, so that is the only entity
-/// its DOT may hold. Any other is a label that Graphviz would change.
-fn decode_entities(s: &str) -> String {
-    let mut out = String::new();
-    let mut rest = s;
-    while let Some(i) = rest.find('&') {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + 1..];
-        if let Some(r) = after.strip_prefix("amp;") {
-            out.push('&');
-            rest = r;
-            continue;
-        }
-        let name = after
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(after.len());
-        let entity = after.starts_with('#') || (name > 0 && after[name..].starts_with(';'));
-        assert!(!entity, "Graphviz would decode an entity in {s:?}");
-        out.push('&');
-        rest = after;
-    }
-    out.push_str(rest);
-    out
 }
 
 /// Checks that `dot` is the diagram of `root`: one record per value with the

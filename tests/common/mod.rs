@@ -123,3 +123,29 @@ pub fn gradviz_in(dir: &Path, args: &[&str], env: &[(&str, &str)], input: &[u8])
     drop(stdin);
     child.wait_with_output().expect("gradviz runs").into()
 }
+
+/// Graphviz decodes HTML entities in label text (`&amp;`, `&#60;`); gradviz
+/// writes an `&` that could start one as `&amp;`, so that is the only entity
+/// its DOT may hold. Any other is a label that Graphviz would change.
+pub fn decode_entities(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        if let Some(r) = after.strip_prefix("amp;") {
+            out.push('&');
+            rest = r;
+            continue;
+        }
+        let name = after
+            .find(|c: char| !c.is_ascii_alphanumeric())
+            .unwrap_or(after.len());
+        let entity = after.starts_with('#') || (name > 0 && after[name..].starts_with(';'));
+        assert!(!entity, "Graphviz would decode an entity in {s:?}");
+        out.push('&');
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
