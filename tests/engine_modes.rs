@@ -179,3 +179,110 @@ fn zero_grads_times_infinite_derivatives_still_give_nan() {
         assert_eq!(a.grad(), 0.0, "{pass}");
     }
 }
+
+/// Every node: index, op, operands, data and grad (bits), label.
+fn snapshot(g: &Graph) -> Vec<(usize, String, Vec<usize>, u64, u64, String)> {
+    g.ids()
+        .into_iter()
+        .map(|id| {
+            let n = g.node(id);
+            let operands = g.operands(id).iter().map(|o| o.index()).collect();
+            let label = n.label_str().to_string();
+            (
+                id.index(),
+                format!("{:?}", n.op),
+                operands,
+                n.data.to_bits(),
+                n.grad.to_bits(),
+                label,
+            )
+        })
+        .collect()
+}
+
+/// Steps rebuilt into one graph (parameters kept by `clear_except`), most
+/// the same as the step before and some changed, give the graph a fresh
+/// `Graph` builds: same nodes, ops, operands, data, grads and labels. Each
+/// change comes after two unchanged steps, when the rebuild is checked
+/// against the schedule the previous backward pass cached.
+#[test]
+fn rebuilt_steps_equal_fresh_builds_whatever_changes() {
+    fn step<'g>(kind: u8, p: &[Value<'g>]) -> Value<'g> {
+        let (a, b, c) = (p[0], p[1], p[2]);
+        match kind {
+            0 => ((a * b + c).tanh() * a).relu(),
+            1 => ((a + b + c).tanh() * a).relu(), // `*` became `+`
+            2 => ((a * c + c).tanh() * a).relu(), // an operand changed
+            3 => ((b * a + c).tanh() * a).relu(), // operands swapped
+            4 => ((a * b + 2.0).tanh() * a).relu(), // a constant leaf
+            5 => ((a * b + c).exp() * a).relu(),  // another unary op
+            6 => (a * b + c).tanh(),              // shorter
+            7 => ((a * b + c).tanh() * a).relu() * b, // longer
+            8 => ((a * b + c).tanh() * a).relu().powi(2), // longer, `**k`
+            9 => {
+                let y = ((a * b + c).tanh() * a).relu();
+                y.set_label("y"); // a label where the last step had none
+                y
+            }
+            _ => unreachable!(),
+        }
+    }
+    let g = Graph::new();
+    let params: Vec<Value> = [0.5, -0.75, 0.25].iter().map(|x| g.value(*x)).collect();
+    params[0].set_label("a");
+    let keep: Vec<ValueId> = params.iter().map(|p| p.id()).collect();
+    let kinds = [
+        0, 0, 0, 1, 0, 0, 2, 0, 0, 3, 0, 0, 4, 0, 0, 5, 0, 0, 6, 0, 0, 7, 7, 7, 0, 0, 8, 8, 9, 9,
+        0, 0,
+    ];
+    for (n, kind) in kinds.into_iter().enumerate() {
+        let y = step(kind, &params);
+        g.zero_grad();
+        y.backward();
+
+        let fresh = Graph::new();
+        let fresh_params: Vec<Value> = params.iter().map(|p| fresh.value(p.data())).collect();
+        fresh_params[0].set_label("a");
+        let fy = step(kind, &fresh_params);
+        fresh.zero_grad();
+        fy.backward();
+        assert_eq!(y.id(), fy.id(), "step {n} (kind {kind})");
+        assert_eq!(snapshot(&g), snapshot(&fresh), "step {n} (kind {kind})");
+
+        for p in &params {
+            p.set_data(p.data() - 0.1 * p.grad());
+        }
+        g.clear_except(&keep);
+    }
+    assert_eq!(g.len(), 3);
+}
+
+/// Reading a step's nodes while it is being rebuilt, and looking at the
+/// graph between steps, see exactly what a fresh build would show; a
+/// handle to a released node finds it gone.
+#[test]
+fn a_step_being_rebuilt_reads_like_a_fresh_one() {
+    let g = Graph::new();
+    let w = g.value(0.5);
+    for round in 0..6 {
+        let h = w * 3.0;
+        assert_eq!(h.data(), w.data() * 3.0);
+        let y = (h + 1.0).tanh();
+        let old = y.id();
+        y.backward();
+        w.set_data(w.data() - 0.1 * w.grad());
+        g.zero_grad();
+        g.clear_except(&[w.id()]);
+        if round % 2 == 1 {
+            assert!(!g.contains(old), "round {round}");
+            assert_eq!(g.len(), 1);
+        }
+        if round == 4 {
+            // Only part of the step rebuilt, then the graph is looked at.
+            let h = w * 3.0;
+            assert_eq!(g.len(), 3);
+            assert_eq!(g.topo_order(h.id()).len(), 3);
+            g.clear_except(&[w.id()]);
+        }
+    }
+}

@@ -39,11 +39,12 @@ impl Graph {
     /// assert_eq!(a.grad(), 2.0);
     /// ```
     pub fn backward(&self, root: ValueId) {
+        self.settle();
         let scheduled = self
             .schedule_cell()
             .borrow()
             .is_for(root, self.generation());
-        if !scheduled && self.in_creation_order() {
+        if !scheduled && self.in_creation_order() && self.first_backward(root) {
             self.with_store_mut(|store| {
                 store.check(root);
                 backward_sweep(store, root);
@@ -133,6 +134,7 @@ impl Graph {
     /// Runs `f` with `root`'s schedule (derived now unless cached) and the
     /// nodes.
     fn run_scheduled<R>(&self, root: ValueId, f: impl FnOnce(&Schedule, &mut Store) -> R) -> R {
+        self.settle();
         let mut schedule = self.schedule_cell().borrow_mut();
         let generation = self.generation();
         self.with_store_mut(|store| {

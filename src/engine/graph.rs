@@ -7,15 +7,16 @@
 //! the others, so a model's parameters keep their ids while a training step's
 //! intermediate nodes are released.
 
-use std::cell::{Cell, Ref, RefCell};
+use std::cell::{Cell, Ref, RefCell, RefMut};
 use std::fmt;
 
 use fixedbitset::FixedBitSet;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::NodeIndexable;
 
-use super::group::Groups;
+use super::group::{GroupId, Groups};
 use super::op::Op;
+use super::replay::Replay;
 use super::schedule::Schedule;
 use super::store::Store;
 use super::value::Value;
@@ -96,6 +97,8 @@ impl Node {
 pub struct Graph {
     store: RefCell<Store>,
     pub(crate) groups: RefCell<Groups>,
+    /// The group new nodes join ([`Graph::in_group`]).
+    pub(crate) active_group: Cell<Option<GroupId>>,
     /// Whether every edge runs from a lower to a higher index.
     ordered: Cell<bool>,
     /// Bumped whenever nodes are removed: a schedule derived before then
@@ -103,6 +106,11 @@ pub struct Graph {
     generation: Cell<u64>,
     /// The last execution schedule derived, kept for the next pass.
     schedule: RefCell<Schedule>,
+    /// Nodes `clear_except` left in place for the next step to take over.
+    replay: Cell<Replay>,
+    /// The root and generation of the last backward pass run without a
+    /// schedule.
+    swept: Cell<Option<(ValueId, u64)>>,
 }
 
 impl Default for Graph {
@@ -110,9 +118,12 @@ impl Default for Graph {
         Graph {
             store: RefCell::default(),
             groups: RefCell::default(),
+            active_group: Cell::default(),
             ordered: Cell::new(true),
             generation: Cell::new(0),
             schedule: RefCell::default(),
+            replay: Cell::default(),
+            swept: Cell::default(),
         }
     }
 }
@@ -152,12 +163,13 @@ impl Graph {
     /// assert_eq!(g.node(id).data, -4.0);
     /// ```
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
-        let mut store = self.store.borrow_mut();
-        let id = store.add(None, data, &[]);
+        let id = match self.take_over(None, &[], data) {
+            Some(id) => id,
+            None => self.store.borrow_mut().add(None, data, &[]),
+        };
         if label.is_some() {
-            store.set_label(id, label);
+            self.store.borrow_mut().set_label(id, label);
         }
-        drop(store);
         self.join_active_group(id);
         id
     }
@@ -175,7 +187,50 @@ impl Graph {
     /// let t = g.apply(Op::Tanh, &[a]);
     /// assert_eq!(g.node(t).op, Some(Op::Tanh));
     /// ```
+    #[inline]
     pub fn apply(&self, op: Op, operands: &[ValueId]) -> ValueId {
+        if let [a, b] = *operands
+            && let Some(id) = self.take_over_binary(op, a, b)
+        {
+            return id;
+        }
+        self.apply_general(op, operands)
+    }
+
+    /// [`Graph::apply`] when the replay's fast path did not apply.
+    #[inline(never)]
+    fn apply_general(&self, op: Op, operands: &[ValueId]) -> ValueId {
+        let out = match self.take_over(Some(op), operands, 0.0) {
+            Some(id) => id,
+            None => self.add_op(op, operands),
+        };
+        self.join_active_group(out);
+        out
+    }
+
+    /// The replay's fast path: the pending `+` or `*` node in the next
+    /// slot, taken over, if the cached schedule has it as `op` on `a`, `b`.
+    #[inline]
+    fn take_over_binary(&self, op: Op, a: ValueId, b: ValueId) -> Option<ValueId> {
+        let mut replay = self.replay.get();
+        if !replay.is_active() {
+            return None;
+        }
+        let id = replay.take_binary(
+            &mut self.store.borrow_mut(),
+            &self.schedule.borrow(),
+            op,
+            a,
+            b,
+        )?;
+        self.replay.set(replay);
+        self.join_active_group(id);
+        Some(id)
+    }
+
+    /// Adds a new node for [`Graph::apply`].
+    #[inline(never)]
+    fn add_op(&self, op: Op, operands: &[ValueId]) -> ValueId {
         assert_eq!(
             operands.len(),
             op.arity(),
@@ -183,16 +238,78 @@ impl Graph {
             op.arity()
         );
         let mut store = self.store.borrow_mut();
-        let a = store.data(operands[0]);
-        let b = operands.get(1).map_or(0.0, |id| store.data(*id));
-        let out = store.add(Some(op), op.forward(a, b), operands);
-        drop(store);
+        for o in operands {
+            store.check(*o);
+        }
+        let data = store.forward(op, operands);
+        let out = store.add(Some(op), data, operands);
         // A result in a slot freed by a removal can sit below its operands.
         if operands.iter().any(|o| *o > out) {
             self.ordered.set(false);
         }
-        self.join_active_group(out);
         out
+    }
+
+    /// The pending node in the next slot, taken over, if it is a node of
+    /// `op` on `operands` (`None` and no operands: a leaf of data
+    /// `leaf_data`); otherwise the pending nodes are removed and `None`
+    /// returned.
+    #[inline]
+    fn take_over(&self, op: Option<Op>, operands: &[ValueId], leaf_data: f64) -> Option<ValueId> {
+        let mut replay = self.replay.get();
+        if !replay.is_active() {
+            return None;
+        }
+        let mut store = self.store.borrow_mut();
+        let taken = replay.take(&mut store, &self.schedule.borrow(), op, operands, leaf_data);
+        if taken.is_none() && replay.settle(&mut store) {
+            self.generation.set(self.generation.get() + 1);
+        }
+        self.replay.set(replay);
+        taken
+    }
+
+    /// Removes the pending nodes that the step being built did not take
+    /// over (see `engine/replay.rs`): every use of the graph but adding nodes
+    /// and reading nodes already taken over sees the graph settled.
+    pub(crate) fn settle(&self) {
+        let mut replay = self.replay.get();
+        if replay.is_active() {
+            if replay.settle(&mut self.store.borrow_mut()) {
+                self.generation.set(self.generation.get() + 1);
+            }
+            self.replay.set(replay);
+        }
+    }
+
+    /// The nodes, settled first.
+    fn read(&self) -> Ref<'_, Store> {
+        self.settle();
+        self.store.borrow()
+    }
+
+    /// The nodes for writing, settled first.
+    fn write(&self) -> RefMut<'_, Store> {
+        self.settle();
+        self.store.borrow_mut()
+    }
+
+    /// The nodes, for reading node `id`: settled first only if `id` is
+    /// pending, so that reading the nodes of a step as it is built does not
+    /// stop it from taking over the rest.
+    fn read_at(&self, id: ValueId) -> Ref<'_, Store> {
+        if self.replay.get().covers(id) {
+            self.settle();
+        }
+        self.store.borrow()
+    }
+
+    /// [`Graph::read_at`] for writing.
+    fn write_at(&self, id: ValueId) -> RefMut<'_, Store> {
+        if self.replay.get().covers(id) {
+            self.settle();
+        }
+        self.store.borrow_mut()
     }
 
     /// Whether every edge runs from a lower to a higher index, so that index
@@ -207,6 +324,14 @@ impl Graph {
         self.generation.get()
     }
 
+    /// Whether a backward pass from `root` is the first at this generation
+    /// (then it runs without deriving a schedule: a graph rebuilt every step
+    /// would use the schedule once). Records it.
+    pub(crate) fn first_backward(&self, root: ValueId) -> bool {
+        let key = Some((root, self.generation.get()));
+        self.swept.replace(key) != key
+    }
+
     /// The cached execution schedule, for the passes.
     pub(crate) fn schedule_cell(&self) -> &RefCell<Schedule> {
         &self.schedule
@@ -217,7 +342,7 @@ impl Graph {
     /// # Panics
     /// If `id` is not in the graph.
     pub fn node(&self, id: ValueId) -> Node {
-        let store = self.store.borrow();
+        let store = self.read_at(id);
         let n = store.node(id);
         Node {
             data: n.data,
@@ -234,33 +359,33 @@ impl Graph {
     /// assert!(!g.contains(gradviz::ValueId::new(0)));
     /// ```
     pub fn contains(&self, id: ValueId) -> bool {
-        self.store.borrow().structure().contains_node(id.0)
+        self.read_at(id).structure().contains_node(id.0)
     }
 
     /// The forward value of a node.
     pub fn data(&self, id: ValueId) -> f64 {
-        self.store.borrow().data(id)
+        self.read_at(id).data(id)
     }
 
     /// The gradient of a node.
     pub fn grad(&self, id: ValueId) -> f64 {
-        self.store.borrow().grad(id)
+        self.read_at(id).grad(id)
     }
 
     /// Sets a node's data (`v.data = x`); results already computed keep theirs,
     /// as in micrograd.
     pub fn set_data(&self, id: ValueId, data: f64) {
-        self.store.borrow_mut().set_data(id, data);
+        self.write_at(id).set_data(id, data);
     }
 
     /// Sets a node's gradient (`v.grad = x`).
     pub fn set_grad(&self, id: ValueId, grad: f64) {
-        self.store.borrow_mut().set_grad(id, grad);
+        self.write_at(id).set_grad(id, grad);
     }
 
     /// Sets or clears a node's label.
     pub fn set_label(&self, id: ValueId, label: Option<&str>) {
-        self.store.borrow_mut().set_label(id, label);
+        self.write_at(id).set_label(id, label);
     }
 
     /// The operands of a node in position order (empty for leaves).
@@ -273,12 +398,12 @@ impl Graph {
     /// assert_eq!(g.operands(c.id()), vec![b.id(), a.id()]);
     /// ```
     pub fn operands(&self, id: ValueId) -> Vec<ValueId> {
-        self.store.borrow().operands(id).to_vec()
+        self.read_at(id).operands(id).to_vec()
     }
 
     /// The number of value nodes.
     pub fn len(&self) -> usize {
-        self.store.borrow().structure().node_count()
+        self.read().structure().node_count()
     }
 
     /// Whether the graph has no nodes.
@@ -312,12 +437,12 @@ impl Graph {
     /// assert_eq!(store.node(b.id()).op, Some(gradviz::Op::Tanh));
     /// ```
     pub fn store(&self) -> Ref<'_, Store> {
-        self.store.borrow()
+        self.read()
     }
 
     /// Runs `f` with write access to the nodes.
     pub(crate) fn with_store_mut<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
-        f(&mut self.store.borrow_mut())
+        f(&mut self.write())
     }
 
     /// Bytes this graph holds for its nodes, edges and cached schedule
@@ -331,7 +456,7 @@ impl Graph {
     /// assert!(used <= allocated);
     /// ```
     pub fn bytes(&self) -> (usize, usize) {
-        let (used, allocated) = self.store.borrow().bytes();
+        let (used, allocated) = self.read().bytes();
         let schedule = self.schedule.borrow().bytes();
         (used + schedule.0, allocated + schedule.1)
     }
@@ -339,12 +464,12 @@ impl Graph {
     /// Reserves room for `nodes` more value nodes and `edges` more edges,
     /// exactly (a training loop that knows a step's size allocates once).
     pub fn reserve_exact(&self, nodes: usize, edges: usize) {
-        self.store.borrow_mut().reserve_exact(nodes, edges);
+        self.write().reserve_exact(nodes, edges);
     }
 
     /// Releases the room that nodes removed earlier left unused.
     pub fn shrink_to_fit(&self) {
-        self.store.borrow_mut().shrink_to_fit();
+        self.write().shrink_to_fit();
         self.schedule.borrow_mut().shrink_to_fit();
     }
 
@@ -352,6 +477,13 @@ impl Graph {
     /// what a training loop that rebuilds its graph calls after each step so
     /// that the graph does not grow. The kept nodes keep their ids; freed
     /// slots are reused by the next nodes added.
+    ///
+    /// When `keep` are the first nodes (a model's parameters, made before
+    /// the step), the removed nodes stay in place until the next step has
+    /// been built: a node it adds that is the same as the removed one in its
+    /// slot (same op, same operands) takes that slot over, and the graph's
+    /// structure is left as it was. No use of the graph can tell: reading it
+    /// or changing it otherwise first removes what was not taken over.
     ///
     /// ```
     /// let g = gradviz::Graph::new();
@@ -367,8 +499,7 @@ impl Graph {
     /// assert!((w.data() - 0.5).abs() < 1e-9);
     /// ```
     pub fn clear_except(&self, keep: &[ValueId]) {
-        self.generation.set(self.generation.get() + 1);
-        let mut store = self.store.borrow_mut();
+        let mut store = self.write();
         let structure = store.structure();
         let mut kept = FixedBitSet::with_capacity(structure.node_bound());
         for id in keep {
@@ -377,16 +508,30 @@ impl Graph {
             }
         }
         let count = kept.count_ones(..);
+        let bound = structure.node_bound();
         if kept.ones().enumerate().all(|(i, k)| i == k) {
             // The kept nodes are exactly the first indices (a model's
             // parameters, created first).
-            store.truncate(count);
-            // Without edges among them the kept nodes are in a topological
-            // order whatever their history, and nothing is vacant now.
-            if !store.edges_among_first(count) {
-                self.ordered.set(true);
+            if self.ordered.get() && structure.node_count() == bound {
+                // No vacant slot and every edge from a lower index: the
+                // next step can take the slots over in order.
+                let step = self
+                    .schedule
+                    .borrow()
+                    .replay_from(count, self.generation.get());
+                self.replay.set(Replay::pending(count, bound, step));
+            } else {
+                self.generation.set(self.generation.get() + 1);
+                store.truncate(count);
+                // Without edges among them the kept nodes are in a
+                // topological order whatever their history, and nothing is
+                // vacant now.
+                if !store.edges_among_first(count) {
+                    self.ordered.set(true);
+                }
             }
         } else {
+            self.generation.set(self.generation.get() + 1);
             store.retain(|i| kept.contains(i));
         }
         drop(store);
@@ -405,7 +550,7 @@ impl Graph {
     /// assert_eq!(g.ancestors(b.id()).len(), 3);
     /// ```
     pub fn ancestors(&self, root: ValueId) -> Vec<ValueId> {
-        let store = self.store.borrow();
+        let store = self.read_at(root);
         let mut seen = FixedBitSet::with_capacity(store.structure().node_bound());
         let mut stack = vec![root];
         let mut out = Vec::new();
@@ -436,7 +581,7 @@ impl Graph {
     /// ```
     pub fn trace(&self, root: ValueId) -> (Graph, ValueId) {
         let ids = self.ancestors(root);
-        let store = self.store.borrow();
+        let store = self.read_at(root);
         let mut copy = Store::default();
         copy.reserve_exact(ids.len(), ids.len() * 2);
         let mut map = vec![NodeIndex::end(); store.structure().node_bound()];
@@ -482,9 +627,12 @@ impl Graph {
             Graph {
                 store: RefCell::new(copy),
                 groups: RefCell::new(groups),
+                active_group: Cell::default(),
                 ordered: Cell::new(ordered),
                 generation: Cell::new(0),
                 schedule: RefCell::default(),
+                replay: Cell::default(),
+                swept: Cell::default(),
             },
             root,
         )
@@ -493,7 +641,7 @@ impl Graph {
 
 impl fmt::Debug for Graph {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let store = self.store.borrow();
+        let store = self.read();
         f.debug_struct("Graph")
             .field("nodes", &store.structure().node_count())
             .field("edges", &store.structure().edge_count())

@@ -32,8 +32,6 @@ pub struct Group {
 pub(crate) struct Groups {
     pub list: Vec<Group>,
     pub member: HashMap<NodeIndex, GroupId>,
-    /// New nodes join this group (see [`Graph::in_group`]).
-    pub active: Option<GroupId>,
 }
 
 impl Groups {
@@ -49,7 +47,6 @@ impl Groups {
         Groups {
             list: self.list.clone(),
             member,
-            active: None,
         }
     }
 }
@@ -86,17 +83,17 @@ impl Graph {
     /// assert_eq!(g.group_of(x.id()), None);
     /// ```
     pub fn in_group<R>(&self, group: GroupId, f: impl FnOnce() -> R) -> R {
-        let previous = self.groups.borrow_mut().active.replace(group);
+        let previous = self.active_group.replace(Some(group));
         let r = f();
-        self.groups.borrow_mut().active = previous;
+        self.active_group.set(previous);
         r
     }
 
     /// Records `id` in the active group, if any (called for new nodes).
+    #[inline]
     pub(crate) fn join_active_group(&self, id: ValueId) {
-        let mut groups = self.groups.borrow_mut();
-        if let Some(g) = groups.active {
-            groups.member.insert(id.node_index(), g);
+        if let Some(g) = self.active_group.get() {
+            self.set_group(id, g);
         }
     }
 

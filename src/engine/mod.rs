@@ -8,6 +8,7 @@ pub mod backward;
 pub mod graph;
 pub mod group;
 pub mod op;
+pub(crate) mod replay;
 pub(crate) mod schedule;
 pub mod store;
 pub mod value;

@@ -96,6 +96,7 @@ impl Op {
     /// use gradviz::Op;
     /// assert_eq!(Op::Mul.forward(2.0, -3.0), -6.0);
     /// ```
+    #[inline]
     pub fn forward(self, a: f64, b: f64) -> f64 {
         match self {
             Op::Add => a + b,

@@ -1,12 +1,13 @@
-//! The execution schedule: a root's op nodes in reverse topological order,
-//! each with its op and operand indices inline, derived from the graph's
+//! The execution schedule: a root's op nodes in topological order, each
+//! with its op and operand indices inline, derived from the graph's
 //! structure and cached until the structure changes.
 //!
 //! The `StableGraph` stays the description of the graph; the schedule is
 //! what the passes run from. Walking the `StableGraph` means following each
 //! node's linked list of incoming edges; the schedule is one flat array read
-//! front to back (backward) or back to front (forward), over the dense data
-//! and grad arrays. A graph built once and re-run derives it once.
+//! front to back (forward, and a rebuilt step checked against it by
+//! `engine/replay.rs`) or back to front (backward), over the dense data and
+//! grad arrays. A graph built once and re-run derives it once.
 
 use std::hint::select_unpredictable;
 
@@ -38,8 +39,8 @@ struct Step {
     op: u32,
 }
 
-/// A root's op nodes in reverse topological order (results before their
-/// operands), ready to run.
+/// A root's op nodes in topological order (operands before their results),
+/// ready to run.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Schedule {
     /// The root and the graph generation it was derived for; `None` before
@@ -48,6 +49,10 @@ pub(crate) struct Schedule {
     steps: Vec<Step>,
     /// The distinct ops the steps use.
     ops: Vec<Op>,
+    /// Whether the steps are in ascending order of slot (derived by the
+    /// sweep down the indices), so that a rebuilt step can be checked
+    /// against them in slot order ([`Schedule::step_for`]).
+    by_slot: bool,
 }
 
 impl Schedule {
@@ -58,8 +63,8 @@ impl Schedule {
 
     /// Derives the schedule of `root` from `store`, reusing this one's
     /// buffers. `in_creation_order` says every edge runs from a lower to a
-    /// higher index: then one sweep down the indices finds the ancestors in
-    /// reverse topological order, with no search and no order to store.
+    /// higher index: then one sweep down the indices finds the ancestors, in
+    /// reverse index order, with no search.
     pub(crate) fn derive(
         &mut self,
         store: &Store,
@@ -84,13 +89,85 @@ impl Schedule {
                 }
             }
         } else {
-            for id in topo_order(store, root).into_iter().rev() {
+            for id in topo_order(store, root) {
                 self.push(store, id, &store.operands(id));
             }
+        }
+        if in_creation_order {
+            self.steps.reverse(); // the sweep went down the indices
         }
         // Kept for many passes: no growth slack.
         self.steps.shrink_to_fit();
         self.key = Some((root, generation));
+        self.by_slot = in_creation_order;
+    }
+
+    /// Where a rebuild that starts at slot `first` begins in the steps, if the schedule
+    /// describes the structure at `generation` in slot order.
+    pub(crate) fn replay_from(&self, first: usize, generation: u64) -> Option<usize> {
+        if !self.by_slot || self.key.is_none_or(|(_, g)| g != generation) {
+            return None;
+        }
+        Some(
+            self.steps
+                .iter()
+                .take_while(|s| (s.out as usize) < first)
+                .count(),
+        )
+    }
+
+    /// Whether the step at `position` (see [`Schedule::replay_from`]) is
+    /// slot `slot` holding `+` (`binary` 0) or `*` (1) on `a` and `b`.
+    #[inline]
+    pub(crate) fn is_binary_step(
+        &self,
+        position: u32,
+        slot: u32,
+        binary: u32,
+        a: u32,
+        b: u32,
+    ) -> bool {
+        self.steps
+            .get(position as usize)
+            .is_some_and(|s| (s.out == slot) & (s.op == binary) & (s.a == a) & (s.b == b))
+    }
+
+    /// The index in every op table of `op` if it is `+` or `*`.
+    #[inline]
+    pub(crate) fn binary_index(op: Op) -> Option<u32> {
+        match op {
+            Op::Add => Some(0),
+            Op::Mul => Some(1),
+            _ => None,
+        }
+    }
+
+    /// Whether the step at `position` (see [`Schedule::replay_from`]) is
+    /// slot `slot`; if so, whether it is `op` on `operands`.
+    #[inline]
+    pub(crate) fn step_for(
+        &self,
+        position: u32,
+        slot: u32,
+        op: Option<Op>,
+        operands: &[ValueId],
+    ) -> Option<bool> {
+        let s = *self.steps.get(position as usize)?;
+        if s.out != slot {
+            return None;
+        }
+        let (a, b) = match *operands {
+            [a] => (a.index() as u32, UNARY),
+            [a, b] => (a.index() as u32, b.index() as u32),
+            _ => return Some(false),
+        };
+        let same_op = match op {
+            Some(Op::Add) => s.op == 0,
+            Some(Op::Mul) => s.op == 1,
+            Some(op) => s.op >= 2 && same_op(self.ops[s.op as usize], op),
+            None => false,
+        };
+        Some(same_op & (s.a == a) & (s.b == b))
     }
 
     /// Appends node `id` if it is an op node.
@@ -111,13 +188,7 @@ impl Schedule {
     /// The index of `op` in the table, added if new. Exponents compare by
     /// bits, so a `nan` exponent is one op, not a new one each time.
     fn intern(&mut self, op: Op) -> u32 {
-        let same = |o: &Op| match (*o, op) {
-            (Op::Pow(Exponent::Float(x)), Op::Pow(Exponent::Float(y))) => {
-                x.to_bits() == y.to_bits()
-            }
-            (o, op) => o == op,
-        };
-        match self.ops.iter().position(same) {
+        match self.ops.iter().position(|o| same_op(*o, op)) {
             Some(i) => i as u32,
             None => {
                 self.ops.push(op);
@@ -128,7 +199,7 @@ impl Schedule {
 
     /// Recomputes every step's data from its operands, operands first.
     pub(crate) fn forward(&self, data: &mut [f64]) {
-        for s in self.steps.iter().rev() {
+        for s in &self.steps {
             let a = data[s.a as usize];
             data[s.out as usize] = if s.op < 2 {
                 let b = data[s.b as usize];
@@ -152,7 +223,7 @@ impl Schedule {
         // derivatives: a node of theirs with zero grad passes nothing on,
         // and is skipped unread.
         let finite = all_finite(data);
-        for s in &self.steps {
+        for s in self.steps.iter().rev() {
             let g = grad[s.out as usize];
             if s.op < 2 {
                 if g == 0.0 && finite {
@@ -238,6 +309,15 @@ pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
         for (position, o) in operands.iter().enumerate() {
             grad[o.index()] += local[position] * g;
         }
+    }
+}
+
+/// Whether two ops are the same, exponents compared by bits (a `nan`
+/// exponent is one op, not a new one each time).
+fn same_op(x: Op, y: Op) -> bool {
+    match (x, y) {
+        (Op::Pow(Exponent::Float(x)), Op::Pow(Exponent::Float(y))) => x.to_bits() == y.to_bits(),
+        (x, y) => x == y,
     }
 }
 

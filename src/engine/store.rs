@@ -223,6 +223,44 @@ impl Store {
         ValueId(id)
     }
 
+    /// The data of `op` on `operands`, which must be nodes of the graph.
+    #[inline]
+    pub(crate) fn forward(&self, op: Op, operands: &[ValueId]) -> f64 {
+        let a = self.data[operands[0].index()];
+        let b = operands.get(1).map_or(0.0, |b| self.data[b.index()]);
+        op.forward(a, b)
+    }
+
+    /// Whether slot `i` holds a node of `op` (`None`: a leaf) on exactly
+    /// `operands`, in their positions.
+    pub(crate) fn holds(&mut self, i: usize, op: Option<Op>, operands: &[ValueId]) -> bool {
+        let node = NodeIndex::new(i);
+        let code = op.map(|op| self.encode(op));
+        if self.structure.node_weight(node) != Some(&code) {
+            return false;
+        }
+        let mut matched = 0;
+        for e in self.structure.edges_directed(node, Incoming) {
+            match operands.get(usize::from(*e.weight())) {
+                Some(o) if o.0 == e.source() => matched += 1,
+                _ => return false,
+            }
+        }
+        matched == operands.len()
+    }
+
+    /// Gives node `id` new data, a zero grad and no label: what adding it
+    /// anew would have given it.
+    #[inline]
+    pub(crate) fn renew(&mut self, id: ValueId, data: f64) {
+        let i = id.index();
+        self.data[i] = data;
+        self.grad[i] = 0.0;
+        if i < self.labels.len() {
+            self.labels[i] = None;
+        }
+    }
+
     /// Sets node `id`'s data.
     pub(crate) fn set_data(&mut self, id: ValueId, data: f64) {
         self.check(id);

@@ -90,6 +90,7 @@ impl<'g> Value<'g> {
         self
     }
 
+    #[inline]
     fn apply(self, op: Op, other: Option<Value<'g>>) -> Self {
         let id = match other {
             Some(o) => {
@@ -174,6 +175,7 @@ impl fmt::Debug for Value<'_> {
 
 impl<'g> Add for Value<'g> {
     type Output = Value<'g>;
+    #[inline]
     fn add(self, rhs: Value<'g>) -> Value<'g> {
         self.apply(Op::Add, Some(rhs))
     }
@@ -196,6 +198,7 @@ impl<'g> Add<Value<'g>> for f64 {
 
 impl<'g> Mul for Value<'g> {
     type Output = Value<'g>;
+    #[inline]
     fn mul(self, rhs: Value<'g>) -> Value<'g> {
         self.apply(Op::Mul, Some(rhs))
     }
