@@ -187,7 +187,7 @@ impl Graph {
     /// let t = g.apply(Op::Tanh, &[a]);
     /// assert_eq!(g.node(t).op, Some(Op::Tanh));
     /// ```
-    #[inline]
+    #[inline(always)]
     pub fn apply(&self, op: Op, operands: &[ValueId]) -> ValueId {
         if let [a, b] = *operands
             && let Some(id) = self.take_over_binary(op, a, b)
@@ -200,6 +200,22 @@ impl Graph {
     /// [`Graph::apply`] when the replay's fast path did not apply.
     #[inline(never)]
     fn apply_general(&self, op: Op, operands: &[ValueId]) -> ValueId {
+        let mut replay = self.replay.get();
+        if let [a] = *operands
+            && replay.is_active()
+        {
+            let taken = replay.take_unary(
+                &mut self.store.borrow_mut(),
+                &self.schedule.borrow(),
+                op,
+                a,
+            );
+            if let Some(id) = taken {
+                self.replay.set(replay);
+                self.join_active_group(id);
+                return id;
+            }
+        }
         let out = match self.take_over(Some(op), operands, 0.0) {
             Some(id) => id,
             None => self.add_op(op, operands),
@@ -210,7 +226,7 @@ impl Graph {
 
     /// The replay's fast path: the pending `+` or `*` node in the next
     /// slot, taken over, if the cached schedule has it as `op` on `a`, `b`.
-    #[inline]
+    #[inline(always)]
     fn take_over_binary(&self, op: Op, a: ValueId, b: ValueId) -> Option<ValueId> {
         let mut replay = self.replay.get();
         if !replay.is_active() {
@@ -519,6 +535,7 @@ impl Graph {
                     .schedule
                     .borrow()
                     .replay_from(count, self.generation.get());
+                store.drop_labels_from(count);
                 self.replay.set(Replay::pending(count, bound, step));
             } else {
                 self.generation.set(self.generation.get() + 1);

@@ -121,6 +121,28 @@ impl Replay {
         Some(id)
     }
 
+    /// [`Replay::take_binary`] for a unary op node.
+    #[inline]
+    pub(crate) fn take_unary(
+        &mut self,
+        store: &mut Store,
+        schedule: &Schedule,
+        op: Op,
+        a: ValueId,
+    ) -> Option<ValueId> {
+        if self.next >= self.end
+            || !schedule.is_unary_step(self.step, self.next, op, a.index() as u32)
+        {
+            return None;
+        }
+        let id = ValueId::new(self.next as usize);
+        let data = store.forward(op, &[a]);
+        store.renew(id, data);
+        self.next += 1;
+        self.step += 1;
+        Some(id)
+    }
+
     /// Removes the pending nodes not taken over. Returns whether it removed
     /// any (then schedules derived before are stale).
     pub(crate) fn settle(&mut self, store: &mut Store) -> bool {

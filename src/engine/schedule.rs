@@ -132,6 +132,15 @@ impl Schedule {
             .is_some_and(|s| (s.out == slot) & (s.op == binary) & (s.a == a) & (s.b == b))
     }
 
+    /// Whether the step at `position` (see [`Schedule::replay_from`]) is
+    /// slot `slot` holding the unary `op` on `a`.
+    #[inline]
+    pub(crate) fn is_unary_step(&self, position: u32, slot: u32, op: Op, a: u32) -> bool {
+        self.steps.get(position as usize).is_some_and(|s| {
+            s.out == slot && s.a == a && s.b == UNARY && same_op(self.ops[s.op as usize], op)
+        })
+    }
+
     /// The index in every op table of `op` if it is `+` or `*`.
     #[inline]
     pub(crate) fn binary_index(op: Op) -> Option<u32> {

@@ -249,16 +249,19 @@ impl Store {
         matched == operands.len()
     }
 
-    /// Gives node `id` new data, a zero grad and no label: what adding it
-    /// anew would have given it.
+    /// Gives node `id` new data and a zero grad: what adding it anew would
+    /// have given it. (It has no label: [`Store::drop_labels_from`] removed
+    /// the labels of the pending nodes.)
     #[inline]
     pub(crate) fn renew(&mut self, id: ValueId, data: f64) {
         let i = id.index();
         self.data[i] = data;
         self.grad[i] = 0.0;
-        if i < self.labels.len() {
-            self.labels[i] = None;
-        }
+    }
+
+    /// Removes the labels of the nodes from index `first` on.
+    pub(crate) fn drop_labels_from(&mut self, first: usize) {
+        self.labels.truncate(first);
     }
 
     /// Sets node `id`'s data.

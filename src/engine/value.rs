@@ -90,7 +90,7 @@ impl<'g> Value<'g> {
         self
     }
 
-    #[inline]
+    #[inline(always)]
     fn apply(self, op: Op, other: Option<Value<'g>>) -> Self {
         let id = match other {
             Some(o) => {
@@ -175,7 +175,7 @@ impl fmt::Debug for Value<'_> {
 
 impl<'g> Add for Value<'g> {
     type Output = Value<'g>;
-    #[inline]
+    #[inline(always)]
     fn add(self, rhs: Value<'g>) -> Value<'g> {
         self.apply(Op::Add, Some(rhs))
     }
@@ -198,7 +198,7 @@ impl<'g> Add<Value<'g>> for f64 {
 
 impl<'g> Mul for Value<'g> {
     type Output = Value<'g>;
-    #[inline]
+    #[inline(always)]
     fn mul(self, rhs: Value<'g>) -> Value<'g> {
         self.apply(Op::Mul, Some(rhs))
     }
