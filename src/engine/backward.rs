@@ -39,11 +39,9 @@ impl Graph {
     /// assert_eq!(a.grad(), 2.0);
     /// ```
     pub fn backward(&self, root: ValueId) {
-        self.settle();
-        let scheduled = self
-            .schedule_cell()
-            .borrow()
-            .is_for(root, self.generation());
+        self.settle(); // before reading the generation, which it can bump
+        let generation = self.generation();
+        let scheduled = self.with_schedule(|schedule, _| schedule.is_for(root, generation));
         if !scheduled && self.in_creation_order() && self.first_backward(root) {
             self.with_store_mut(|store| {
                 store.check(root);
@@ -135,14 +133,14 @@ impl Graph {
     /// nodes.
     fn run_scheduled<R>(&self, root: ValueId, f: impl FnOnce(&Schedule, &mut Store) -> R) -> R {
         self.settle();
-        let mut schedule = self.schedule_cell().borrow_mut();
         let generation = self.generation();
-        self.with_store_mut(|store| {
+        let ordered = self.in_creation_order();
+        self.with_schedule(|schedule, store| {
             store.check(root);
             if !schedule.is_for(root, generation) {
-                schedule.derive(store, root, generation, self.in_creation_order());
+                schedule.derive(store, root, generation, ordered);
             }
-            f(&schedule, store)
+            f(schedule, store)
         })
     }
 }

@@ -95,7 +95,7 @@ impl Node {
 /// assert_eq!(g.len(), 3);
 /// ```
 pub struct Graph {
-    store: RefCell<Store>,
+    inner: RefCell<Inner>,
     pub(crate) groups: RefCell<Groups>,
     /// The group new nodes join ([`Graph::in_group`]).
     pub(crate) active_group: Cell<Option<GroupId>>,
@@ -104,27 +104,26 @@ pub struct Graph {
     /// Bumped whenever nodes are removed: a schedule derived before then
     /// may name slots that now hold other nodes.
     generation: Cell<u64>,
-    /// The last execution schedule derived, kept for the next pass.
-    schedule: RefCell<Schedule>,
-    /// Nodes `clear_except` left in place for the next step to take over.
-    replay: Cell<Replay>,
     /// The root and generation of the last backward pass run without a
     /// schedule.
     swept: Cell<Option<(ValueId, u64)>>,
 }
 
+/// What adding nodes and running passes change, behind the one `RefCell`
+/// that every such call borrows once.
+#[derive(Debug, Default)]
+struct Inner {
+    /// The nodes.
+    store: Store,
+    /// The last execution schedule derived, kept for the next pass.
+    schedule: Schedule,
+    /// Nodes `clear_except` left in place for the next step to take over.
+    replay: Replay,
+}
+
 impl Default for Graph {
     fn default() -> Self {
-        Graph {
-            store: RefCell::default(),
-            groups: RefCell::default(),
-            active_group: Cell::default(),
-            ordered: Cell::new(true),
-            generation: Cell::new(0),
-            schedule: RefCell::default(),
-            replay: Cell::default(),
-            swept: Cell::default(),
-        }
+        Graph::with_store(Store::default(), Groups::default(), true)
     }
 }
 
@@ -132,6 +131,21 @@ impl Graph {
     /// An empty graph.
     pub fn new() -> Self {
         Self::default()
+    }
+
+    /// A graph of the nodes in `store`.
+    fn with_store(store: Store, groups: Groups, ordered: bool) -> Self {
+        Graph {
+            inner: RefCell::new(Inner {
+                store,
+                ..Inner::default()
+            }),
+            groups: RefCell::new(groups),
+            active_group: Cell::default(),
+            ordered: Cell::new(ordered),
+            generation: Cell::new(0),
+            swept: Cell::default(),
+        }
     }
 
     /// A new leaf with `data`, as a handle (`Value(data)` in micrograd).
@@ -165,10 +179,10 @@ impl Graph {
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
         let id = match self.take_over(None, &[], data) {
             Some(id) => id,
-            None => self.store.borrow_mut().add(None, data, &[]),
+            None => self.inner.borrow_mut().store.add(None, data, &[]),
         };
         if label.is_some() {
-            self.store.borrow_mut().set_label(id, label);
+            self.inner.borrow_mut().store.set_label(id, label);
         }
         self.join_active_group(id);
         id
@@ -200,18 +214,15 @@ impl Graph {
     /// [`Graph::apply`] when the replay's fast path did not apply.
     #[inline(never)]
     fn apply_general(&self, op: Op, operands: &[ValueId]) -> ValueId {
-        let mut replay = self.replay.get();
-        if let [a] = *operands
-            && replay.is_active()
-        {
-            let taken = replay.take_unary(
-                &mut self.store.borrow_mut(),
-                &self.schedule.borrow(),
-                op,
-                a,
-            );
-            if let Some(id) = taken {
-                self.replay.set(replay);
+        if let [a] = *operands {
+            let mut inner = self.inner.borrow_mut();
+            let Inner {
+                store,
+                schedule,
+                replay,
+            } = &mut *inner;
+            if let Some(id) = replay.take_unary(store, schedule, op, a) {
+                drop(inner);
                 self.join_active_group(id);
                 return id;
             }
@@ -228,18 +239,14 @@ impl Graph {
     /// slot, taken over, if the cached schedule has it as `op` on `a`, `b`.
     #[inline(always)]
     fn take_over_binary(&self, op: Op, a: ValueId, b: ValueId) -> Option<ValueId> {
-        let mut replay = self.replay.get();
-        if !replay.is_active() {
-            return None;
-        }
-        let id = replay.take_binary(
-            &mut self.store.borrow_mut(),
-            &self.schedule.borrow(),
-            op,
-            a,
-            b,
-        )?;
-        self.replay.set(replay);
+        let mut inner = self.inner.borrow_mut();
+        let Inner {
+            store,
+            schedule,
+            replay,
+        } = &mut *inner;
+        let id = replay.take_binary(store, schedule, op, a, b)?;
+        drop(inner);
         self.join_active_group(id);
         Some(id)
     }
@@ -253,7 +260,7 @@ impl Graph {
             "{op} takes {} operand(s)",
             op.arity()
         );
-        let mut store = self.store.borrow_mut();
+        let store = &mut self.inner.borrow_mut().store;
         for o in operands {
             store.check(*o);
         }
@@ -272,16 +279,19 @@ impl Graph {
     /// returned.
     #[inline]
     fn take_over(&self, op: Option<Op>, operands: &[ValueId], leaf_data: f64) -> Option<ValueId> {
-        let mut replay = self.replay.get();
+        let mut inner = self.inner.borrow_mut();
+        let Inner {
+            store,
+            schedule,
+            replay,
+        } = &mut *inner;
         if !replay.is_active() {
             return None;
         }
-        let mut store = self.store.borrow_mut();
-        let taken = replay.take(&mut store, &self.schedule.borrow(), op, operands, leaf_data);
-        if taken.is_none() && replay.settle(&mut store) {
+        let taken = replay.take(store, schedule, op, operands, leaf_data);
+        if taken.is_none() && replay.settle(store) {
             self.generation.set(self.generation.get() + 1);
         }
-        self.replay.set(replay);
         taken
     }
 
@@ -289,43 +299,45 @@ impl Graph {
     /// over (see `engine/replay.rs`): every use of the graph but adding nodes
     /// and reading nodes already taken over sees the graph settled.
     pub(crate) fn settle(&self) {
-        let mut replay = self.replay.get();
-        if replay.is_active() {
-            if replay.settle(&mut self.store.borrow_mut()) {
-                self.generation.set(self.generation.get() + 1);
-            }
-            self.replay.set(replay);
+        let mut inner = self.inner.borrow_mut();
+        let Inner { store, replay, .. } = &mut *inner;
+        if replay.settle(store) {
+            self.generation.set(self.generation.get() + 1);
         }
     }
 
     /// The nodes, settled first.
     fn read(&self) -> Ref<'_, Store> {
         self.settle();
-        self.store.borrow()
+        Ref::map(self.inner.borrow(), |i| &i.store)
     }
 
     /// The nodes for writing, settled first.
     fn write(&self) -> RefMut<'_, Store> {
         self.settle();
-        self.store.borrow_mut()
+        RefMut::map(self.inner.borrow_mut(), |i| &mut i.store)
     }
 
     /// The nodes, for reading node `id`: settled first only if `id` is
     /// pending, so that reading the nodes of a step as it is built does not
     /// stop it from taking over the rest.
     fn read_at(&self, id: ValueId) -> Ref<'_, Store> {
-        if self.replay.get().covers(id) {
+        if self.inner.borrow().replay.covers(id) {
             self.settle();
         }
-        self.store.borrow()
+        Ref::map(self.inner.borrow(), |i| &i.store)
     }
 
     /// [`Graph::read_at`] for writing.
     fn write_at(&self, id: ValueId) -> RefMut<'_, Store> {
-        if self.replay.get().covers(id) {
-            self.settle();
+        let mut inner = self.inner.borrow_mut();
+        if inner.replay.covers(id) {
+            let Inner { store, replay, .. } = &mut *inner;
+            if replay.settle(store) {
+                self.generation.set(self.generation.get() + 1);
+            }
         }
-        self.store.borrow_mut()
+        RefMut::map(inner, |i| &mut i.store)
     }
 
     /// Whether every edge runs from a lower to a higher index, so that index
@@ -348,9 +360,15 @@ impl Graph {
         self.swept.replace(key) != key
     }
 
-    /// The cached execution schedule, for the passes.
-    pub(crate) fn schedule_cell(&self) -> &RefCell<Schedule> {
-        &self.schedule
+    /// Runs `f` with the cached execution schedule and the nodes, settled
+    /// first: for the passes.
+    pub(crate) fn with_schedule<R>(&self, f: impl FnOnce(&mut Schedule, &mut Store) -> R) -> R {
+        self.settle();
+        let mut inner = self.inner.borrow_mut();
+        let Inner {
+            store, schedule, ..
+        } = &mut *inner;
+        f(schedule, store)
     }
 
     /// A copy of a node.
@@ -429,8 +447,7 @@ impl Graph {
 
     /// The ids of all nodes, in index order.
     pub fn ids(&self) -> Vec<ValueId> {
-        self.store
-            .borrow()
+        self.read()
             .structure()
             .node_indices()
             .map(ValueId)
@@ -472,8 +489,10 @@ impl Graph {
     /// assert!(used <= allocated);
     /// ```
     pub fn bytes(&self) -> (usize, usize) {
-        let (used, allocated) = self.read().bytes();
-        let schedule = self.schedule.borrow().bytes();
+        self.settle();
+        let inner = self.inner.borrow();
+        let (used, allocated) = inner.store.bytes();
+        let schedule = inner.schedule.bytes();
         (used + schedule.0, allocated + schedule.1)
     }
 
@@ -485,8 +504,10 @@ impl Graph {
 
     /// Releases the room that nodes removed earlier left unused.
     pub fn shrink_to_fit(&self) {
-        self.write().shrink_to_fit();
-        self.schedule.borrow_mut().shrink_to_fit();
+        self.with_schedule(|schedule, store| {
+            store.shrink_to_fit();
+            schedule.shrink_to_fit();
+        });
     }
 
     /// Removes every node but `keep` (and the edges between removed nodes):
@@ -515,7 +536,13 @@ impl Graph {
     /// assert!((w.data() - 0.5).abs() < 1e-9);
     /// ```
     pub fn clear_except(&self, keep: &[ValueId]) {
-        let mut store = self.write();
+        self.settle();
+        let mut inner = self.inner.borrow_mut();
+        let Inner {
+            store,
+            schedule,
+            replay,
+        } = &mut *inner;
         let structure = store.structure();
         let mut kept = FixedBitSet::with_capacity(structure.node_bound());
         for id in keep {
@@ -531,12 +558,9 @@ impl Graph {
             if self.ordered.get() && structure.node_count() == bound {
                 // No vacant slot and every edge from a lower index: the
                 // next step can take the slots over in order.
-                let step = self
-                    .schedule
-                    .borrow()
-                    .replay_from(count, self.generation.get());
+                let step = schedule.replay_from(count, self.generation.get());
                 store.drop_labels_from(count);
-                self.replay.set(Replay::pending(count, bound, step));
+                *replay = Replay::pending(count, bound, step);
             } else {
                 self.generation.set(self.generation.get() + 1);
                 store.truncate(count);
@@ -551,7 +575,7 @@ impl Graph {
             self.generation.set(self.generation.get() + 1);
             store.retain(|i| kept.contains(i));
         }
-        drop(store);
+        drop(inner);
         let mut groups = self.groups.borrow_mut();
         groups.member.retain(|n, _| kept.contains(n.index()));
     }
@@ -641,16 +665,7 @@ impl Graph {
             a < b
         });
         (
-            Graph {
-                store: RefCell::new(copy),
-                groups: RefCell::new(groups),
-                active_group: Cell::default(),
-                ordered: Cell::new(ordered),
-                generation: Cell::new(0),
-                schedule: RefCell::default(),
-                replay: Cell::default(),
-                swept: Cell::default(),
-            },
+            Graph::with_store(copy, groups, ordered),
             root,
         )
     }
