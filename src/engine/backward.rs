@@ -50,9 +50,10 @@ impl Graph {
             return;
         }
         self.run_scheduled(root, |schedule, store| {
+            let finite = store.data_all_finite();
             let (data, grad) = store.numbers_mut();
             grad[root.index()] = 1.0;
-            schedule.backward(data, grad);
+            schedule.backward(data, grad, finite);
         });
     }
 
@@ -111,8 +112,10 @@ impl Graph {
     pub fn forward(&self, root: ValueId) -> f64 {
         self.run_scheduled(root, |schedule, store| {
             let (data, _) = store.numbers_mut();
-            schedule.forward(data);
-            data[root.index()]
+            let finite = schedule.forward(data);
+            let root_data = data[root.index()];
+            store.note_pass(finite);
+            root_data
         })
     }
 

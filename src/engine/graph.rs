@@ -393,7 +393,8 @@ impl Graph {
     /// assert!(!g.contains(gradviz::ValueId::new(0)));
     /// ```
     pub fn contains(&self, id: ValueId) -> bool {
-        self.read_at(id).structure().contains_node(id.0)
+        let inner = self.inner.borrow();
+        !inner.replay.covers(id) && inner.store.structure().contains_node(id.0)
     }
 
     /// The forward value of a node.
@@ -437,7 +438,10 @@ impl Graph {
 
     /// The number of value nodes.
     pub fn len(&self) -> usize {
-        self.read().structure().node_count()
+        // Pending nodes are removed nodes (counted without removing them, so
+        // that a training loop that logs the size still reuses its steps).
+        let inner = self.inner.borrow();
+        inner.store.structure().node_count() - inner.replay.len()
     }
 
     /// Whether the graph has no nodes.
@@ -559,7 +563,13 @@ impl Graph {
                 // No vacant slot and every edge from a lower index: the
                 // next step can take the slots over in order.
                 let step = schedule.replay_from(count, self.generation.get());
-                store.drop_labels_from(count);
+                store.renew_from(count);
+                // The first step grew the buffers by doubling; the next
+                // steps reuse them as they are: release the slack once.
+                let (used, allocated) = store.bytes();
+                if allocated > used + used / 4 {
+                    store.shrink_to_fit();
+                }
                 *replay = Replay::pending(count, bound, step);
             } else {
                 self.generation.set(self.generation.get() + 1);
@@ -664,10 +674,7 @@ impl Graph {
             let (a, b) = copy.structure().edge_endpoints(e).expect("edge exists");
             a < b
         });
-        (
-            Graph::with_store(copy, groups, ordered),
-            root,
-        )
+        (Graph::with_store(copy, groups, ordered), root)
     }
 }
 

@@ -55,6 +55,11 @@ impl Replay {
         self.next < self.end
     }
 
+    /// How many nodes are pending.
+    pub(crate) fn len(self) -> usize {
+        (self.end - self.next) as usize
+    }
+
     /// Whether `id` is a pending node (removed, as far as users can tell).
     pub(crate) fn covers(self, id: ValueId) -> bool {
         (self.next as usize..self.end as usize).contains(&id.index())

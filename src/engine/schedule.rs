@@ -207,10 +207,12 @@ impl Schedule {
     }
 
     /// Recomputes every step's data from its operands, operands first.
-    pub(crate) fn forward(&self, data: &mut [f64]) {
+    /// Returns whether every result is finite.
+    pub(crate) fn forward(&self, data: &mut [f64]) -> bool {
+        let mut finite = true;
         for s in &self.steps {
             let a = data[s.a as usize];
-            data[s.out as usize] = if s.op < 2 {
+            let out = if s.op < 2 {
                 let b = data[s.b as usize];
                 let [add, mul] = BINARY.map(|op| op.forward(a, b));
                 select_unpredictable(s.op == 0, add, mul)
@@ -222,16 +224,19 @@ impl Schedule {
                 };
                 self.ops[s.op as usize].forward(a, b)
             };
+            finite &= out.is_finite();
+            data[s.out as usize] = out;
         }
+        finite
     }
 
     /// Applies every step's chain rule, results first: `operand.grad +=
     /// ∂out/∂operand · out.grad`, skipping nodes that pass nothing on.
-    pub(crate) fn backward(&self, data: &[f64], grad: &mut [f64]) {
-        // With every number finite, `+` and `*` have finite local
-        // derivatives: a node of theirs with zero grad passes nothing on,
-        // and is skipped unread.
-        let finite = all_finite(data);
+    ///
+    /// `finite` says every number in `data` is finite: then `+` and `*`
+    /// have finite local derivatives, and a node of theirs with zero grad
+    /// passes nothing on and is skipped unread.
+    pub(crate) fn backward(&self, data: &[f64], grad: &mut [f64], finite: bool) {
         for s in self.steps.iter().rev() {
             let g = grad[s.out as usize];
             if s.op < 2 {
@@ -289,9 +294,8 @@ impl Schedule {
 pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
     let mut marked = FixedBitSet::with_capacity(root.index() + 1);
     marked.insert(root.index());
-    let (data, grad) = store.numbers_mut();
-    grad[root.index()] = 1.0;
-    let finite = all_finite(data);
+    let finite = store.data_all_finite();
+    store.numbers_mut().1[root.index()] = 1.0;
     for i in (0..=root.index()).rev() {
         if !marked.contains(i) {
             continue;
@@ -339,20 +343,6 @@ fn same_op(x: Op, y: Op) -> bool {
 /// derivative still passes on micrograd's `0 · inf = nan`.
 fn passes_nothing(g: f64, local: [f64; 2]) -> bool {
     g == 0.0 && local[0].is_finite() && local[1].is_finite()
-}
-
-/// Whether no number is infinite or NaN. `x · 0` is ±0 for a finite `x` and
-/// NaN otherwise; summed in eight independent lanes, the pass vectorises.
-fn all_finite(numbers: &[f64]) -> bool {
-    let mut lanes = [0.0f64; 8];
-    let chunks = numbers.chunks_exact(8);
-    let rest = chunks.remainder();
-    for c in chunks {
-        for (lane, x) in lanes.iter_mut().zip(c) {
-            *lane += x * 0.0;
-        }
-    }
-    lanes.iter().chain(rest).all(|x| x * 0.0 == 0.0)
 }
 
 /// Operands before results: an iterative post-order walk from the root over

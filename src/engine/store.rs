@@ -58,6 +58,9 @@ pub struct Store {
     exponents: Vec<Exponent>,
     /// Where each exponent is in `exponents`, by its kind and bits.
     exponent_codes: HashMap<(bool, u64), u32>,
+    /// Whether `data` may hold an infinite or NaN number: set by any such
+    /// write, cleared by a scan that finds none ([`Store::data_all_finite`]).
+    may_hold_nonfinite: bool,
 }
 
 /// A borrowed view of one node.
@@ -213,6 +216,7 @@ impl Store {
             self.structure.add_edge(o.0, id, position as Operand);
         }
         let i = id.index();
+        self.note(data);
         if i == self.data.len() {
             self.data.push(data);
             self.grad.push(0.0);
@@ -250,8 +254,10 @@ impl Store {
     }
 
     /// Gives node `id` new data and a zero grad: what adding it anew would
-    /// have given it. (It has no label: [`Store::drop_labels_from`] removed
-    /// the labels of the pending nodes.)
+    /// have given it. (It has no label: [`Store::renew_from`] removed
+    /// the labels of the pending nodes. The data is not checked for
+    /// finiteness: [`Store::renew_from`] gave that up for the renewed
+    /// slots.)
     #[inline]
     pub(crate) fn renew(&mut self, id: ValueId, data: f64) {
         let i = id.index();
@@ -259,15 +265,41 @@ impl Store {
         self.grad[i] = 0.0;
     }
 
-    /// Removes the labels of the nodes from index `first` on.
-    pub(crate) fn drop_labels_from(&mut self, first: usize) {
+    /// Readies the nodes from index `first` on for [`Store::renew`]: drops
+    /// their labels and stops vouching for the finiteness of the data (a
+    /// scan will look again), so that renewing a node only writes its
+    /// numbers.
+    pub(crate) fn renew_from(&mut self, first: usize) {
         self.labels.truncate(first);
+        self.may_hold_nonfinite = true;
     }
 
     /// Sets node `id`'s data.
     pub(crate) fn set_data(&mut self, id: ValueId, data: f64) {
         self.check(id);
+        self.note(data);
         self.data[id.index()] = data;
+    }
+
+    /// Records that `x` was written to `data`.
+    #[inline]
+    fn note(&mut self, x: f64) {
+        self.may_hold_nonfinite |= !x.is_finite();
+    }
+
+    /// Records that the numbers a pass wrote to `data` were all finite (or
+    /// not).
+    pub(crate) fn note_pass(&mut self, all_finite: bool) {
+        self.may_hold_nonfinite |= !all_finite;
+    }
+
+    /// Whether every number in `data` is finite: known without a look at
+    /// them unless a write may have broken it since the last look.
+    pub(crate) fn data_all_finite(&mut self) -> bool {
+        if self.may_hold_nonfinite {
+            self.may_hold_nonfinite = !all_finite(&self.data);
+        }
+        !self.may_hold_nonfinite
     }
 
     /// Sets node `id`'s grad.
@@ -406,4 +438,18 @@ impl IntoIterator for Operands {
     fn into_iter(self) -> Self::IntoIter {
         self.ids.into_iter().take(usize::from(self.len))
     }
+}
+
+/// Whether no number is infinite or NaN. `x · 0` is ±0 for a finite `x` and
+/// NaN otherwise; summed in eight independent lanes, the pass vectorises.
+fn all_finite(numbers: &[f64]) -> bool {
+    let mut lanes = [0.0f64; 8];
+    let chunks = numbers.chunks_exact(8);
+    let rest = chunks.remainder();
+    for c in chunks {
+        for (lane, x) in lanes.iter_mut().zip(c) {
+            *lane += x * 0.0;
+        }
+    }
+    lanes.iter().chain(rest).all(|x| x * 0.0 == 0.0)
 }
