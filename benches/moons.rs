@@ -24,7 +24,9 @@
 //!   and dropping the graph;
 //! - gradviz, rebuild every step, one graph: the parameters stay in one
 //!   `Graph` as leaves; build, `zero_grad`, backward, SGD with `set_data`,
-//!   then `clear_except(params)`;
+//!   then `clear_except(params)` (which leaves the step's nodes for the next
+//!   build to take over where it rebuilds the same nodes: see
+//!   `src/engine/replay.rs`);
 //! - flat tape, recorded once and re-run: per step only forward over the
 //!   tape, backward, SGD in place;
 //! - gradviz, built once and re-run: one graph built once; per step
@@ -32,8 +34,9 @@
 //!   (what `gradviz train` does);
 //! - bare `StableGraph`, structure built: only the step's nodes and edges
 //!   added to a `StableGraph<u8, u8>` cleared each step, no numbers and no
-//!   passes: the floor under rebuilding for any engine that keeps its
-//!   structure in a `StableGraph`.
+//!   passes: what adding a step to a `StableGraph` costs, the floor for a
+//!   rebuild that adds its nodes anew (gradviz's one-graph mode reuses
+//!   them instead).
 //!
 //! `zero_grad` zeroes every node's grad in both engines. All modes train
 //! from the same initial parameters; their losses and final parameters must
@@ -501,13 +504,13 @@ fn rerun_step(tape: &mut Tape, root: u32, n_params: usize, k: usize) -> f64 {
 }
 
 // ---------------------------------------------------------------------------
-// The floor of any StableGraph design
+// Adding a step to a StableGraph, for scale
 // ---------------------------------------------------------------------------
 
 /// Only the structure: the step's nodes and operand edges added to a bare
 /// `StableGraph` (a one-byte weight per node and edge), no numbers, no
-/// passes. What rebuilding costs any engine that keeps the structure in a
-/// `StableGraph`, as gradviz's design card asks.
+/// passes: what a rebuild that adds its nodes to a `StableGraph` anew
+/// costs at least.
 #[derive(Default)]
 struct BareGraph(StableGraph<u8, u8>);
 
@@ -868,7 +871,7 @@ fn main() {
     line("gradviz, rebuild every step, one graph", &clear);
     line("flat tape, recorded once and re-run", &rr);
     line("gradviz, built once and re-run", &gr);
-    line("bare StableGraph, structure built (the floor)", &bare);
+    line("bare StableGraph, structure added anew", &bare);
 
     let per_node = |b: usize| b as f64 / nodes as f64;
     println!(

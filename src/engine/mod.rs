@@ -1,8 +1,9 @@
 //! The autograd engine: a graph of scalar values ([`graph`]) whose nodes
 //! live in a petgraph `StableGraph` with their numbers beside it
 //! ([`store`]), the ops and their derivatives ([`op`]), the passes
-//! ([`backward`]) run from a derived execution schedule, and the `Copy`
-//! handle with operator overloading ([`value`]).
+//! ([`backward`]) run from a derived execution schedule, the reuse of a
+//! step's nodes when a training loop rebuilds the same graph (`replay`),
+//! and the `Copy` handle with operator overloading ([`value`]).
 
 pub mod backward;
 pub mod graph;
