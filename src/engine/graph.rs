@@ -177,13 +177,15 @@ impl Graph {
     /// assert_eq!(g.node(id).data, -4.0);
     /// ```
     pub fn leaf(&self, data: f64, label: Option<&str>) -> ValueId {
-        let id = match self.take_over(None, &[], data) {
+        let mut inner = self.inner.borrow_mut();
+        let id = match self.take_over(&mut inner, None, &[], data) {
             Some(id) => id,
-            None => self.inner.borrow_mut().store.add(None, data, &[]),
+            None => inner.store.add(None, data, &[]),
         };
         if label.is_some() {
-            self.inner.borrow_mut().store.set_label(id, label);
+            inner.store.set_label(id, label);
         }
+        drop(inner);
         self.join_active_group(id);
         id
     }
@@ -214,23 +216,12 @@ impl Graph {
     /// [`Graph::apply`] when the replay's fast path did not apply.
     #[inline(never)]
     fn apply_general(&self, op: Op, operands: &[ValueId]) -> ValueId {
-        if let [a] = *operands {
-            let mut inner = self.inner.borrow_mut();
-            let Inner {
-                store,
-                schedule,
-                replay,
-            } = &mut *inner;
-            if let Some(id) = replay.take_unary(store, schedule, op, a) {
-                drop(inner);
-                self.join_active_group(id);
-                return id;
-            }
-        }
-        let out = match self.take_over(Some(op), operands, 0.0) {
+        let mut inner = self.inner.borrow_mut();
+        let out = match self.take_over(&mut inner, Some(op), operands, 0.0) {
             Some(id) => id,
-            None => self.add_op(op, operands),
+            None => self.add_op(&mut inner.store, op, operands),
         };
+        drop(inner);
         self.join_active_group(out);
         out
     }
@@ -252,15 +243,13 @@ impl Graph {
     }
 
     /// Adds a new node for [`Graph::apply`].
-    #[inline(never)]
-    fn add_op(&self, op: Op, operands: &[ValueId]) -> ValueId {
+    fn add_op(&self, store: &mut Store, op: Op, operands: &[ValueId]) -> ValueId {
         assert_eq!(
             operands.len(),
             op.arity(),
             "{op} takes {} operand(s)",
             op.arity()
         );
-        let store = &mut self.inner.borrow_mut().store;
         for o in operands {
             store.check(*o);
         }
@@ -277,18 +266,26 @@ impl Graph {
     /// `op` on `operands` (`None` and no operands: a leaf of data
     /// `leaf_data`); otherwise the pending nodes are removed and `None`
     /// returned.
-    #[inline]
-    fn take_over(&self, op: Option<Op>, operands: &[ValueId], leaf_data: f64) -> Option<ValueId> {
-        let mut inner = self.inner.borrow_mut();
+    fn take_over(
+        &self,
+        inner: &mut Inner,
+        op: Option<Op>,
+        operands: &[ValueId],
+        leaf_data: f64,
+    ) -> Option<ValueId> {
         let Inner {
             store,
             schedule,
             replay,
-        } = &mut *inner;
+        } = inner;
         if !replay.is_active() {
             return None;
         }
-        let taken = replay.take(store, schedule, op, operands, leaf_data);
+        let taken = match (op, operands) {
+            (Some(op), [a]) => replay.take_unary(store, schedule, op, *a),
+            _ => None,
+        }
+        .or_else(|| replay.take(store, schedule, op, operands, leaf_data));
         if taken.is_none() && replay.settle(store) {
             self.generation.set(self.generation.get() + 1);
         }
