@@ -6,7 +6,7 @@
 
 use gradviz::nn::{Flavor, Mlp, Module, Rng};
 use gradviz::train::{data, mse_loss};
-use gradviz::{Graph, Value, ValueId};
+use gradviz::{Graph, Op, Value, ValueId};
 
 /// A small graph using every op, with shared subexpressions.
 fn build<'g>(w: &[Value<'g>], x: Value<'g>) -> Value<'g> {
@@ -180,9 +180,16 @@ fn zero_grads_times_infinite_derivatives_still_give_nan() {
     }
 }
 
-/// Every node: index, op, operands, data and grad (bits), label.
-fn snapshot(g: &Graph) -> Vec<(usize, String, Vec<usize>, u64, u64, String)> {
-    g.ids()
+/// Every node: index, op, operands, data and grad (bits), label; then the
+/// `StableGraph`'s edges in index order.
+type Snapshot = (
+    Vec<(usize, String, Vec<usize>, u64, u64, String)>,
+    Vec<(usize, usize, u8)>,
+);
+
+fn snapshot(g: &Graph) -> Snapshot {
+    let nodes = g
+        .ids()
         .into_iter()
         .map(|id| {
             let n = g.node(id);
@@ -197,7 +204,17 @@ fn snapshot(g: &Graph) -> Vec<(usize, String, Vec<usize>, u64, u64, String)> {
                 label,
             )
         })
-        .collect()
+        .collect();
+    let store = g.store();
+    let structure = store.structure();
+    let edges = structure
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = structure.edge_endpoints(e).expect("an edge");
+            (a.index(), b.index(), structure[e])
+        })
+        .collect();
+    (nodes, edges)
 }
 
 /// Steps rebuilt into one graph (parameters kept by `clear_except`), most
@@ -285,4 +302,42 @@ fn a_step_being_rebuilt_reads_like_a_fresh_one() {
             g.clear_except(&[w.id()]);
         }
     }
+}
+
+/// Reading the graph while a `store()` view of it is held works, with or
+/// without a step pending reuse (found in review: settling took a mutable
+/// borrow even with nothing pending).
+#[test]
+fn the_graph_reads_while_a_store_view_is_held() {
+    let g = Graph::new();
+    let a = g.value(1.0);
+    let b = a * a;
+    for pending in [false, true] {
+        let view = g.store();
+        assert_eq!(g.ids().len(), 2, "pending {pending}");
+        assert_eq!(g.topo_order(b.id()).len(), 2);
+        assert!(format!("{g:?}").contains("nodes: 2"));
+        assert_eq!(view.structure().node_count(), 2);
+        drop(view);
+        if !pending {
+            g.clear_except(&[a.id()]);
+            let _ = a * a; // the same step: taken over, nothing left pending
+        }
+    }
+}
+
+/// A pending op node that lost an operand to an earlier `clear_except`
+/// does not pass for a node of the wrong arity: `apply` panics as it would
+/// on a fresh graph (found in review).
+#[test]
+#[should_panic(expected = "* takes 2 operand(s)")]
+fn a_wrong_arity_apply_panics_with_a_step_pending() {
+    let g = Graph::new();
+    let w = g.value(2.0);
+    let x = g.value(3.0);
+    let y = w * x;
+    g.clear_except(&[w.id(), y.id()]); // y keeps only its edge from w
+    let _z = g.value(5.0); // refills slot 1
+    g.clear_except(&[w.id(), g.ids()[1]]); // y's slot pending
+    g.apply(Op::Mul, &[w.id()]);
 }

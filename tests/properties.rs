@@ -299,7 +299,22 @@ fn vary(base: &[Step], variant: &Variant) -> Vec<Step> {
 /// label and group.
 type NodeState = (usize, String, Vec<usize>, u64, u64, String, Option<GroupId>);
 
-fn state(g: &Graph) -> Vec<NodeState> {
+/// Every node's state, then the `StableGraph`'s edges in index order.
+fn state(g: &Graph) -> (Vec<NodeState>, Vec<(usize, usize, u8)>) {
+    let store = g.store();
+    let structure = store.structure();
+    let edges = structure
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = structure.edge_endpoints(e).expect("an edge");
+            (a.index(), b.index(), structure[e])
+        })
+        .collect();
+    drop(store);
+    (node_states(g), edges)
+}
+
+fn node_states(g: &Graph) -> Vec<NodeState> {
     g.ids()
         .into_iter()
         .map(|id| {

@@ -129,7 +129,7 @@ impl Graph {
     /// assert_eq!(a.grad(), 0.0);
     /// ```
     pub fn zero_grad(&self) {
-        self.with_store_mut(Store::zero_grads);
+        self.zero_grads();
     }
 
     /// Runs `f` with `root`'s schedule (derived now unless cached) and the

@@ -296,6 +296,11 @@ impl Graph {
     /// over (see `engine/replay.rs`): every use of the graph but adding nodes
     /// and reading nodes already taken over sees the graph settled.
     pub(crate) fn settle(&self) {
+        // Looked at under a shared borrow first: reading the graph while a
+        // `store()` view of it is held must keep working.
+        if !self.inner.borrow().replay.is_active() {
+            return;
+        }
         let mut inner = self.inner.borrow_mut();
         let Inner { store, replay, .. } = &mut *inner;
         if replay.settle(store) {
@@ -474,6 +479,13 @@ impl Graph {
         self.read()
     }
 
+    /// Sets every grad to zero, pending nodes' included (they get a zero grad
+    /// when taken over anyway): a loop that zeroes the grads before it
+    /// builds its step still reuses the step before.
+    pub(crate) fn zero_grads(&self) {
+        self.inner.borrow_mut().store.zero_grads();
+    }
+
     /// Runs `f` with write access to the nodes.
     pub(crate) fn with_store_mut<R>(&self, f: impl FnOnce(&mut Store) -> R) -> R {
         f(&mut self.write())
@@ -500,7 +512,8 @@ impl Graph {
     /// Reserves room for `nodes` more value nodes and `edges` more edges,
     /// exactly (a training loop that knows a step's size allocates once).
     pub fn reserve_exact(&self, nodes: usize, edges: usize) {
-        self.write().reserve_exact(nodes, edges);
+        // Room is room: no need to settle a pending step first.
+        self.inner.borrow_mut().store.reserve_exact(nodes, edges);
     }
 
     /// Releases the room that nodes removed earlier left unused.

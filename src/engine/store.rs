@@ -122,6 +122,20 @@ impl Store {
         }
     }
 
+    /// The code of `op` if the graph has one for it (every op but a `**k`
+    /// whose exponent no node uses yet).
+    fn code_of(&self, op: Op) -> Option<OpCode> {
+        let code = match op {
+            Op::Add => ADD,
+            Op::Mul => MUL,
+            Op::Tanh => TANH,
+            Op::Exp => EXP,
+            Op::Relu => RELU,
+            Op::Pow(k) => POW + *self.exponent_codes.get(&exponent_key(k))?,
+        };
+        NonZeroU32::new(code).map(OpCode)
+    }
+
     /// The code of `op`, its exponent added to the table if new.
     pub(crate) fn encode(&mut self, op: Op) -> OpCode {
         let code = match op {
@@ -131,12 +145,8 @@ impl Store {
             Op::Exp => EXP,
             Op::Relu => RELU,
             Op::Pow(k) => {
-                let key = match k {
-                    Exponent::Int(i) => (true, i as u64),
-                    Exponent::Float(f) => (false, f.to_bits()),
-                };
                 let next = self.exponents.len() as u32;
-                let i = *self.exponent_codes.entry(key).or_insert(next);
+                let i = *self.exponent_codes.entry(exponent_key(k)).or_insert(next);
                 if i == next {
                     self.exponents.push(k);
                 }
@@ -236,10 +246,19 @@ impl Store {
     }
 
     /// Whether slot `i` holds a node of `op` (`None`: a leaf) on exactly
-    /// `operands`, in their positions.
-    pub(crate) fn holds(&mut self, i: usize, op: Option<Op>, operands: &[ValueId]) -> bool {
+    /// `operands`, in their positions (and as many as the op takes).
+    pub(crate) fn holds(&self, i: usize, op: Option<Op>, operands: &[ValueId]) -> bool {
         let node = NodeIndex::new(i);
-        let code = op.map(|op| self.encode(op));
+        if operands.len() != op.map_or(0, Op::arity) {
+            return false;
+        }
+        let code = match op {
+            Some(op) => match self.code_of(op) {
+                Some(code) => Some(code),
+                None => return false,
+            },
+            None => None,
+        };
         if self.structure.node_weight(node) != Some(&code) {
             return false;
         }
@@ -354,11 +373,14 @@ impl Store {
         let ops: Vec<Option<OpCode>> = (0..count)
             .map(|i| self.structure[NodeIndex::new(i)])
             .collect();
-        let edges: Vec<(NodeIndex, NodeIndex, Operand)> = (0..count)
+        let mut edges: Vec<(NodeIndex, NodeIndex, Operand)> = (0..count)
             .flat_map(|i| self.structure.edges_directed(NodeIndex::new(i), Incoming))
             .filter(|e| e.source().index() < count)
             .map(|e| (e.source(), e.target(), *e.weight()))
             .collect();
+        // Each node's operand edges in position order, nodes in index order:
+        // the order building the nodes added them in.
+        edges.sort_unstable_by_key(|&(_, target, position)| (target, position));
         self.structure.clear();
         for op in ops {
             self.structure.add_node(op);
@@ -452,4 +474,12 @@ fn all_finite(numbers: &[f64]) -> bool {
         }
     }
     lanes.iter().chain(rest).all(|x| x * 0.0 == 0.0)
+}
+
+/// How the exponent table knows an exponent: its kind and bits.
+fn exponent_key(k: Exponent) -> (bool, u64) {
+    match k {
+        Exponent::Int(i) => (true, i as u64),
+        Exponent::Float(f) => (false, f.to_bits()),
+    }
 }
