@@ -4,6 +4,8 @@
 //! plain walk (micrograd's topological order, one node's chain rule at a
 //! time). Also: the cached schedule follows changes to the graph.
 
+mod common;
+
 use gradviz::nn::{Flavor, Mlp, Module, Rng};
 use gradviz::train::{data, mse_loss};
 use gradviz::{Graph, Op, Value, ValueId};
@@ -205,16 +207,7 @@ fn snapshot(g: &Graph) -> Snapshot {
             )
         })
         .collect();
-    let store = g.store();
-    let structure = store.structure();
-    let edges = structure
-        .edge_indices()
-        .map(|e| {
-            let (a, b) = structure.edge_endpoints(e).expect("an edge");
-            (a.index(), b.index(), structure[e])
-        })
-        .collect();
-    (nodes, edges)
+    (nodes, common::edges(g))
 }
 
 /// Steps rebuilt into one graph (parameters kept by `clear_except`), most

@@ -301,17 +301,7 @@ type NodeState = (usize, String, Vec<usize>, u64, u64, String, Option<GroupId>);
 
 /// Every node's state, then the `StableGraph`'s edges in index order.
 fn state(g: &Graph) -> (Vec<NodeState>, Vec<(usize, usize, u8)>) {
-    let store = g.store();
-    let structure = store.structure();
-    let edges = structure
-        .edge_indices()
-        .map(|e| {
-            let (a, b) = structure.edge_endpoints(e).expect("an edge");
-            (a.index(), b.index(), structure[e])
-        })
-        .collect();
-    drop(store);
-    (node_states(g), edges)
+    (node_states(g), common::edges(g))
 }
 
 fn node_states(g: &Graph) -> Vec<NodeState> {

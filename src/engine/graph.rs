@@ -121,6 +121,13 @@ struct Inner {
     replay: Replay,
 }
 
+impl Inner {
+    /// The three parts, borrowed apart.
+    fn parts(&mut self) -> (&mut Store, &mut Schedule, &mut Replay) {
+        (&mut self.store, &mut self.schedule, &mut self.replay)
+    }
+}
+
 impl Default for Graph {
     fn default() -> Self {
         Graph::with_store(Store::default(), Groups::default(), true)
@@ -231,11 +238,7 @@ impl Graph {
     #[inline(always)]
     fn take_over_binary(&self, op: Op, a: ValueId, b: ValueId) -> Option<ValueId> {
         let mut inner = self.inner.borrow_mut();
-        let Inner {
-            store,
-            schedule,
-            replay,
-        } = &mut *inner;
+        let (store, schedule, replay) = inner.parts();
         let id = replay.take_binary(store, schedule, op, a, b)?;
         drop(inner);
         self.join_active_group(id);
@@ -273,11 +276,7 @@ impl Graph {
         operands: &[ValueId],
         leaf_data: f64,
     ) -> Option<ValueId> {
-        let Inner {
-            store,
-            schedule,
-            replay,
-        } = inner;
+        let (store, schedule, replay) = inner.parts();
         if !replay.is_active() {
             return None;
         }
@@ -552,11 +551,7 @@ impl Graph {
     pub fn clear_except(&self, keep: &[ValueId]) {
         self.settle();
         let mut inner = self.inner.borrow_mut();
-        let Inner {
-            store,
-            schedule,
-            replay,
-        } = &mut *inner;
+        let (store, schedule, replay) = inner.parts();
         let structure = store.structure();
         let mut kept = FixedBitSet::with_capacity(structure.node_bound());
         for id in keep {

@@ -131,30 +131,21 @@ impl Store {
             Op::Tanh => TANH,
             Op::Exp => EXP,
             Op::Relu => RELU,
-            Op::Pow(k) => POW + *self.exponent_codes.get(&exponent_key(k))?,
+            Op::Pow(k) => POW.checked_add(*self.exponent_codes.get(&exponent_key(k))?)?,
         };
         NonZeroU32::new(code).map(OpCode)
     }
 
     /// The code of `op`, its exponent added to the table if new.
     pub(crate) fn encode(&mut self, op: Op) -> OpCode {
-        let code = match op {
-            Op::Add => ADD,
-            Op::Mul => MUL,
-            Op::Tanh => TANH,
-            Op::Exp => EXP,
-            Op::Relu => RELU,
-            Op::Pow(k) => {
-                let next = self.exponents.len() as u32;
-                let i = *self.exponent_codes.entry(exponent_key(k)).or_insert(next);
-                if i == next {
-                    self.exponents.push(k);
-                }
-                POW.checked_add(i)
-                    .expect("fewer than 4 billion distinct exponents")
+        if let Op::Pow(k) = op {
+            let next = self.exponents.len() as u32;
+            if *self.exponent_codes.entry(exponent_key(k)).or_insert(next) == next {
+                self.exponents.push(k);
             }
-        };
-        OpCode(NonZeroU32::new(code).expect("op codes start at 1"))
+        }
+        self.code_of(op)
+            .expect("fewer than 4 billion distinct exponents")
     }
 
     /// Node `id`'s data.

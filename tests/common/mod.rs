@@ -149,3 +149,17 @@ pub fn decode_entities(s: &str) -> String {
     out.push_str(rest);
     out
 }
+
+/// The edges of `g`'s `StableGraph` in index order, as (operand, result,
+/// position): what a rebuilt graph must share with a fresh build.
+pub fn edges(g: &gradviz::Graph) -> Vec<(usize, usize, u8)> {
+    let store = g.store();
+    let structure = store.structure();
+    structure
+        .edge_indices()
+        .map(|e| {
+            let (a, b) = structure.edge_endpoints(e).expect("an edge");
+            (a.index(), b.index(), structure[e])
+        })
+        .collect()
+}
