@@ -113,6 +113,15 @@ fn infinite_gradient() {
     );
 }
 
+/// `x**0` at 0: the derivative `0 · 0**-1` is undefined, not infinite.
+#[test]
+fn undefined_gradient() {
+    snapshot(
+        "error_undefined_gradient",
+        &fails("grad0", "a = Value(0.0)\nb = a ** 0\nb.backward()\n"),
+    );
+}
+
 #[test]
 fn plain_number_division_by_zero() {
     snapshot(
@@ -394,6 +403,11 @@ fn script_cases() -> Vec<Case> {
             "infinite_gradient",
             "grad.py",
             "a = Value(0.0)\nb = a ** 0.5\nb.backward()\n",
+        ),
+        s(
+            "undefined_gradient",
+            "grad0.py",
+            "a = Value(0.0)\nb = a ** 0\nb.backward()\n",
         ),
         s("integer_overflow", "intpow.py", "x = 10 ** 400\n"),
         s(

@@ -289,13 +289,22 @@ impl Evaluator<'_> {
                 !self.graph.grad(*o).is_finite() && !(local[i] * node.grad).is_finite()
             });
             if bad && node.grad.is_finite() {
+                // `x**0` at 0 has the derivative 0 · 0**-1: not infinite but
+                // undefined (Python raises ZeroDivisionError there).
+                let how = if local.iter().any(|l| l.is_nan()) {
+                    "undefined"
+                } else {
+                    "infinite"
+                };
                 return Err(math_error(
                     span,
                     format!("the backward pass gives a non-finite gradient through `{op}` (its input is {})", pyfmt::repr_float(a)),
                 )
                 .label("in this backward pass")
                 .related(self.info(id).span, format!("`{op}` created here"))
-                .help("the derivative is infinite at this input; pass --ieee to allow inf and nan"));
+                .help(format!(
+                    "the derivative is {how} at this input; pass --ieee to allow inf and nan"
+                )));
             }
         }
         Ok(())
