@@ -113,6 +113,14 @@ fn infinite_gradient() {
     );
 }
 
+/// A bytes literal is underlined whole, prefix to closing quote.
+#[test]
+fn bytes_literal_is_underlined_whole() {
+    let err = fails("bytes", "x = rb'a\\b' + 1\n");
+    assert!(err.contains("bytes literals are not supported"), "{err}");
+    assert!(err.contains("  |     ^^^^^^^ here"), "{err}");
+}
+
 /// `x**0` at 0: the derivative `0 · 0**-1` is undefined, not infinite.
 #[test]
 fn undefined_gradient() {

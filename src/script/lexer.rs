@@ -258,6 +258,9 @@ impl Lexer<'_> {
         if is_prefix && matches!(self.peek(), Some('\'' | '"')) {
             let prefix = word.to_ascii_lowercase();
             if prefix.contains('b') {
+                // Read it as a plain string to underline all of it.
+                self.string(start, &prefix.replace('b', ""))?;
+                self.tokens.pop();
                 return Err(self
                     .err(start, self.pos, "bytes literals are not supported")
                     .help("use a plain string: 'text'"));
