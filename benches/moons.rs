@@ -890,13 +890,14 @@ fn main() {
         per_node(tape_used),
     );
     println!(
-        "  one graph: after step {}: {} nodes, {:.2} MB of graph buffers; after step {}: {} nodes, {:.2} MB",
+        "  one graph: after step {}: {} nodes, {:.2} MB of graph buffers; after step {}: {} nodes, {:.2} MB ({:.1} B per value node of a step)",
         clear_mem[0].0,
         clear_mem[0].1,
         clear_mem[0].2 as f64 / 1e6,
         clear_mem[1].0,
         clear_mem[1].1,
-        clear_mem[1].2 as f64 / 1e6
+        clear_mem[1].2 as f64 / 1e6,
+        per_node(clear_mem[1].2)
     );
 
     // Every mode trains the same model: losses and parameters must agree.
