@@ -133,17 +133,7 @@ impl Evaluator<'_> {
             )
             .help("Value(x) wraps a number; a Value is already a Value"));
         };
-        self.check_limit(span)?;
-        let id = self.graph.leaf(as_f64(n), label.as_deref());
-        self.record(
-            id,
-            NodeInfo {
-                data_int: matches!(n, Number::Int(_)),
-                grad_int: true,
-                span,
-            },
-        );
-        Ok(Obj::Value(id))
+        Ok(Obj::Value(self.leaf(n, label.as_deref(), span)?))
     }
 
     pub(super) fn print(&mut self, args: &[Arg]) -> Result<Obj, ScriptError> {

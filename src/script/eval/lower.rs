@@ -135,8 +135,18 @@ impl Evaluator<'_> {
 
     /// A constant leaf, as micrograd's `Value(other)` for a number operand.
     pub(super) fn constant(&mut self, n: Number, span: Span) -> Result<ValueId, ScriptError> {
+        self.leaf(n, None, span)
+    }
+
+    /// A new leaf of `n` (its Python type recorded), within the node limit.
+    pub(super) fn leaf(
+        &mut self,
+        n: Number,
+        label: Option<&str>,
+        span: Span,
+    ) -> Result<ValueId, ScriptError> {
         self.check_limit(span)?;
-        let id = self.graph.leaf(as_f64(n), None);
+        let id = self.graph.leaf(as_f64(n), label);
         self.record(
             id,
             NodeInfo {
