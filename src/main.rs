@@ -2,6 +2,17 @@
 
 mod cli;
 
+/// Counts what the process allocates, so that a script's `--max-memory`
+/// can be checked (the limit itself is enforced by the interpreter, which
+/// stops the script with an error instead of failing an allocation).
+#[global_allocator]
+static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+
+/// Bytes allocated now.
+fn memory_in_use() -> usize {
+    ALLOCATOR.allocated()
+}
+
 fn main() -> std::process::ExitCode {
     cli::main()
 }

@@ -178,6 +178,10 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
             .as_u64()
             .and_then(|n| usize::try_from(n).ok())
             .unwrap_or(defaults.max_nodes),
+        timeout: config["timeout"].as_f64().unwrap_or(defaults.timeout),
+        seed: config["seed"].as_i64().unwrap_or(defaults.seed),
+        memory_in_use: Some(crate::memory_in_use),
+        ..defaults.clone()
     };
     let src = context["root"]
         .as_str()

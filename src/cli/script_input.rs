@@ -29,9 +29,47 @@ pub struct RunnerArgs {
     /// produced them.
     #[arg(long)]
     pub ieee: bool,
-    /// The most value nodes the script may create.
+    /// The most value nodes the script may hold at once.
     #[arg(long, value_name = "N", default_value_t = Options::default().max_nodes)]
     pub max_nodes: usize,
+    /// Stop the script after this many seconds.
+    #[arg(long, value_name = "SECS", default_value_t = Options::default().timeout, value_parser = parse_timeout)]
+    pub timeout: f64,
+    /// The most memory the script may hold (`512M`, `2G`, `2GiB`, bytes).
+    #[arg(long, value_name = "SIZE", default_value = "2GiB", value_parser = parse_size)]
+    pub max_memory: usize,
+    /// The seed of `random` until the script calls `random.seed`.
+    #[arg(long, value_name = "N", default_value_t = Options::default().seed, allow_negative_numbers = true)]
+    pub seed: i64,
+    /// Do not group the values made in a method of a script object into a
+    /// cluster of that object.
+    #[arg(long)]
+    pub no_object_clusters: bool,
+}
+
+fn parse_timeout(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(t) if t > 0.0 && t.is_finite() => Ok(t),
+        _ => Err(format!("`{s}` is not a positive number of seconds")),
+    }
+}
+
+/// A size with an optional unit: `512M`, `2G`, `2GiB`, `1048576`.
+fn parse_size(s: &str) -> Result<usize, String> {
+    let t = s.trim();
+    let split = t.find(|c: char| !c.is_ascii_digit() && c != '.').unwrap_or(t.len());
+    let (num, unit) = t.split_at(split);
+    let mult: f64 = match unit.trim().to_ascii_lowercase().as_str() {
+        "" | "b" => 1.0,
+        "k" | "kb" | "kib" => 1024.0,
+        "m" | "mb" | "mib" => 1024.0 * 1024.0,
+        "g" | "gb" | "gib" => 1024.0 * 1024.0 * 1024.0,
+        _ => return Err(format!("`{s}` is not a size (write e.g. 512M or 2G)")),
+    };
+    match num.parse::<f64>() {
+        Ok(n) if n > 0.0 => Ok((n * mult) as usize),
+        _ => Err(format!("`{s}` is not a size (write e.g. 512M or 2G)")),
+    }
 }
 
 impl RunnerArgs {
@@ -41,6 +79,11 @@ impl RunnerArgs {
             auto_labels: !self.no_auto_labels,
             ieee: self.ieee,
             max_nodes: self.max_nodes,
+            timeout: self.timeout,
+            max_memory: self.max_memory,
+            memory_in_use: Some(crate::memory_in_use),
+            seed: self.seed,
+            object_groups: !self.no_object_clusters,
         }
     }
 }

@@ -59,8 +59,12 @@ pub enum ErrorKind {
     Type,
     /// A non-finite result: division by zero, overflow, a complex power.
     Math,
-    /// The script grew the graph past the configured limit.
+    /// The script grew the graph past the configured limit, or ran past a
+    /// limit of the sandbox (time, recursion depth, memory, sizes).
     Limit,
+    /// A Python exception of another kind raised while running
+    /// (`IndexError`, `KeyError`, `ValueError`, `AssertionError`, …).
+    Runtime,
 }
 
 impl ErrorKind {
@@ -73,6 +77,7 @@ impl ErrorKind {
             ErrorKind::Type => "gradviz::type",
             ErrorKind::Math => "gradviz::math",
             ErrorKind::Limit => "gradviz::limit",
+            ErrorKind::Runtime => "gradviz::runtime",
         }
     }
 }
@@ -93,6 +98,22 @@ pub struct ScriptError {
     pub help: Option<String>,
     /// A second place worth pointing at (e.g. where a node was created).
     pub related: Option<Box<(Span, String)>>,
+    /// Python's name for the exception, when one fits (`ZeroDivisionError`).
+    pub exception: Option<&'static str>,
+    /// The calls that led to the error, outermost first (empty at top level).
+    pub traceback: Vec<TraceFrame>,
+    /// The function the error happened in (`None` at top level).
+    pub function: Option<String>,
+}
+
+/// One call on the way to an error: where the call was made, and in which
+/// function that place is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TraceFrame {
+    /// The call expression.
+    pub span: Span,
+    /// The function the call is written in (`<module>` at top level).
+    pub function: String,
 }
 
 impl ScriptError {
@@ -105,6 +126,24 @@ impl ScriptError {
             label: "here".into(),
             help: None,
             related: None,
+            exception: None,
+            traceback: Vec::new(),
+            function: None,
+        }
+    }
+
+    /// Names the Python exception the error corresponds to.
+    pub fn exception(mut self, name: &'static str) -> Self {
+        self.exception = Some(name);
+        self
+    }
+
+    /// The one-line cause as printed: Python's exception name, then the
+    /// message (`ZeroDivisionError: division by zero`).
+    pub fn headline(&self) -> String {
+        match self.exception {
+            Some(e) => format!("{e}: {}", self.message),
+            None => self.message.clone(),
         }
     }
 
@@ -145,7 +184,22 @@ impl ScriptError {
     /// ```
     pub fn render(&self, name: &str, source: &str) -> String {
         let (line, col) = self.line_col(source);
-        let mut out = format!("error: {}\n --> {name}:{line}:{col}\n", self.message);
+        let mut out = format!("error: {}\n", self.headline());
+        if !self.traceback.is_empty() {
+            out.push_str("  traceback (most recent call last):\n");
+            for frame in &self.traceback {
+                let (l, c) = frame.span.line_col(source);
+                let text = source.lines().nth(l - 1).unwrap_or("").trim();
+                out.push_str(&format!(
+                    "    {name}:{l}:{c} in {}\n      {text}\n",
+                    frame.function
+                ));
+            }
+        }
+        match &self.function {
+            Some(f) => out.push_str(&format!(" --> {name}:{line}:{col} in {f}\n")),
+            None => out.push_str(&format!(" --> {name}:{line}:{col}\n")),
+        }
         let mut places = vec![(self.span, self.label.as_str(), '^')];
         if let Some((span, label)) = self.related.as_deref() {
             places.push((*span, label.as_str(), '-'));

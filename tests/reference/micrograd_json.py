@@ -7,7 +7,9 @@ Usage:
 
   --no-auto-labels  keep micrograd's labels only (label= and .label = ...);
                     by default an unlabelled Value takes the name it is
-                    first assigned to (SPEC §4)
+                    first assigned to, by any assignment statement of the
+                    script: top level, functions, methods, loops (SPEC §4;
+                    the exact rule is above `_AutoLabel` below)
   --lecture-tanh    tanh as the lecture writes it, (e^2x - 1)/(e^2x + 1),
                     instead of math.tanh (can differ in the last bit)
 
@@ -21,7 +23,11 @@ micrograd.engine import Value` and `micrograd.nn` both see it):
     every value a creation sequence number `_gv_seq` (0, 1, 2, ...);
   * `Value.tanh()` (op 'tanh', d/dx = 1 - t**2) and `Value.exp()` (op 'exp',
     d/dx = out.data) are added, as in the lecture;
-  * `Value.backward` is wrapped only to remember its root.
+  * `Value.backward` is wrapped only to remember its root;
+  * `Value.__hash__` returns the creation number instead of the address
+    (equality stays identity), so set iteration order -- micrograd's `_prev`
+    and `visited` -- and with it the summation order of grads is the same on
+    every run.
 Everything else (+, *, **, relu, neg, sub, radd, rsub, rmul, truediv,
 rtruediv, the _backward closures, backward's walk, repr) is micrograd's own.
 """
@@ -93,6 +99,17 @@ Value.tanh = _tanh
 Value.exp = _exp
 Value.backward = _backward_wrapper
 
+
+def _hash(self):
+    # Values still compare by identity; only the hash is the creation number
+    # instead of the address, so sets of Values (`_prev`, backward's
+    # `visited`) iterate in an order fixed by the program, not by memory
+    # layout, and the last bits of accumulated grads are the same every run.
+    return self._gv_seq
+
+
+Value.__hash__ = _hash
+
 # --------------------------------------------------------------------------
 # Graph snapshot -> gradviz JSON
 # --------------------------------------------------------------------------
@@ -146,42 +163,118 @@ def draw_dot(root):
 
 
 # --------------------------------------------------------------------------
-# Statement-by-statement execution with auto labels
+# Execution with auto labels
 # --------------------------------------------------------------------------
+#
+# The rule (SPEC §4 "a value takes the name it was assigned to at top level
+# or in a function"; README.md "Auto labels"): the script's AST is rewritten
+# so that right after every Assign / AugAssign / AnnAssign-with-a-value
+# statement, wherever it is in the script's own code (top level, function
+# and method bodies, class bodies, loop / if / try / with bodies), a hidden
+# call
+#     __gv_assigned__(TOP, 'n1', n1, 'n2', n2, ...)
+# is run with every plain-Name target of the statement in target order
+# (`a = b = v` -> a, b; `a, (b, c) = ...` -> a, b, c; starred names are
+# skipped: they bind lists).  Each name whose value is a Value with label ''
+# gets that name as its label.  TOP is True for code outside any def /
+# lambda / class body; only such statements update "the last assigned Value"
+# (the fallback diagram).  Attribute and subscript targets, for-loop,
+# comprehension, with/except/import targets and walrus (:=) targets are not
+# assignments here; code outside the script (micrograd.nn) is untouched.
+
+_HOOK = "__gv_assigned__"
 
 
-def _assigned_names(stmt):
-    """Plain-Name targets of an Assign / AugAssign / AnnAssign, in order."""
-    if isinstance(stmt, ast.Assign):
-        targets = stmt.targets
-    elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign)):
-        targets = [stmt.target]
-    else:
-        return []
-    return [t.id for t in targets if isinstance(t, ast.Name)]
+def _target_names(t):
+    """Plain names bound by an assignment target, in order (through tuple /
+    list unpacking; not starred, attribute or subscript targets)."""
+    if isinstance(t, ast.Name):
+        return [t.id]
+    if isinstance(t, (ast.Tuple, ast.List)):
+        out = []
+        for e in t.elts:
+            out.extend(_target_names(e))
+        return out
+    return []
+
+
+class _AutoLabel(ast.NodeTransformer):
+    """Insert the hidden `__gv_assigned__` call after each assignment."""
+
+    def __init__(self):
+        self.depth = 0          # how many def / class bodies we are inside
+
+    def _scope(self, node):
+        self.depth += 1
+        try:
+            self.generic_visit(node)
+        finally:
+            self.depth -= 1
+        return node
+
+    visit_FunctionDef = _scope
+    visit_AsyncFunctionDef = _scope
+    visit_ClassDef = _scope
+    visit_Lambda = _scope
+
+    def _hook(self, node, names):
+        node = self.generic_visit(node)
+        if not names:
+            return node
+        args = [ast.Constant(self.depth == 0)]
+        for n in names:
+            args.append(ast.Constant(n))
+            args.append(ast.Name(id=n, ctx=ast.Load()))
+        call = ast.Expr(ast.Call(func=ast.Name(id=_HOOK, ctx=ast.Load()),
+                                 args=args, keywords=[]))
+        # the hidden call carries the assignment's position, so every line
+        # number (tracebacks, f_lineno) stays the script's own
+        for sub in ast.walk(call):
+            ast.copy_location(sub, node)
+        return [node, call]
+
+    def visit_Assign(self, node):
+        names = []
+        for t in node.targets:
+            names.extend(_target_names(t))
+        return self._hook(node, names)
+
+    def visit_AugAssign(self, node):
+        return self._hook(node, _target_names(node.target)
+                          if isinstance(node.target, ast.Name) else [])
+
+    def visit_AnnAssign(self, node):
+        if node.value is None:              # `x: int` binds nothing
+            return self.generic_visit(node)
+        return self._hook(node, _target_names(node.target)
+                          if isinstance(node.target, ast.Name) else [])
 
 
 def run(path, argv, auto_labels=True):
     with open(path, encoding="utf-8") as f:
         source = f.read()
     tree = ast.parse(source, filename=path)
+    tree = ast.fix_missing_locations(_AutoLabel().visit(tree))
+    last = {"assigned": None}
+
+    def assigned(top, *pairs):
+        for i in range(0, len(pairs), 2):
+            name, v = pairs[i], pairs[i + 1]
+            if isinstance(v, Value):
+                if top:
+                    last["assigned"] = v
+                if auto_labels and v.label == '':
+                    v.label = name
+
     g = {"__name__": "__main__", "__file__": os.path.abspath(path),
-         "__builtins__": __builtins__, "draw_dot": draw_dot}
-    last_assigned = None
+         "__builtins__": __builtins__, "draw_dot": draw_dot, _HOOK: assigned}
     sys.argv = [path] + list(argv)
+    code = compile(tree, path, "exec")
     with contextlib.redirect_stdout(sys.stderr):   # script prints -> stderr
-        for stmt in tree.body:
-            mod = ast.Module(body=[stmt], type_ignores=[])
-            exec(compile(mod, path, "exec"), g)
-            for name in _assigned_names(stmt):
-                v = g.get(name)
-                if isinstance(v, Value):
-                    last_assigned = v
-                    if auto_labels and v.label == '':
-                        v.label = name
+        exec(code, g)
     if _state["snapshots"]:
         return _state["snapshots"]
-    root = _state["last_backward_root"] or last_assigned
+    root = _state["last_backward_root"] or last["assigned"]
     if root is None:
         return None
     return [snapshot(root)]

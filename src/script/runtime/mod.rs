@@ -1,0 +1,303 @@
+//! The runtime: runs compiled scripts, with the session's graph, its
+//! limits (time, recursion, memory, sizes) and Python's error messages.
+//!
+//! Rooms: [`object`] (the objects), `exec` (statements and expressions),
+//! `call` (calls, arguments, classes), `ops` (operators), `text` (`str`,
+//! `repr`, formatting), `builtins` (built-in functions), `methods` (methods
+//! of the built-in types), `value` (micrograd's `Value` on the engine).
+
+pub mod builtins;
+mod call;
+mod exec;
+mod methods;
+pub mod object;
+mod ops;
+mod text;
+mod value;
+
+use std::io::Write;
+use std::rc::{Rc, Weak};
+use std::time::{Duration, Instant};
+
+use super::error::{ErrorKind, ScriptError, Span, TraceFrame};
+use super::modules::random::PyRandom;
+use super::{Diagram, Options};
+use crate::engine::Graph;
+use object::{Namespace, Obj, ValueRef};
+
+/// What a fallible runtime step returns; the error is boxed to keep
+/// results small on the hot paths.
+pub type R<T> = Result<T, Box<ScriptError>>;
+
+/// The deepest recursion of script functions, as CPython's default limit.
+pub const MAX_DEPTH: usize = 1000;
+
+/// The most items a list, tuple, dict or set may hold, and the longest
+/// string (bytes): refused before allocating.
+pub const MAX_ITEMS: usize = 1 << 26;
+
+/// What the interpreter knows about a node beyond the engine: Python's type
+/// of its data and grad (micrograd keeps ints as ints) and where it was made.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeInfo {
+    /// The data is a Python int.
+    pub data_int: bool,
+    /// The grad is a Python int.
+    pub grad_int: bool,
+    /// Where the script created the node.
+    pub span: Span,
+}
+
+/// A running session: one graph, the modules imported so far, the output.
+pub struct Interp<'a> {
+    /// The session's graph.
+    pub graph: Graph,
+    info: Vec<NodeInfo>,
+    /// The handle of each node, while the script holds one.
+    handles: Vec<Weak<ValueRef>>,
+    /// Nodes alive after the last release, to pace the next one.
+    live_after_release: usize,
+    options: &'a Options,
+    out: &'a mut dyn Write,
+    /// Diagrams taken by `draw_dot`.
+    pub diagrams: Vec<Diagram>,
+    /// The root of the last `backward()`.
+    pub last_backward: Option<Obj>,
+    /// The last Value assigned to a name.
+    pub last_assigned: Option<Obj>,
+    snapshot_nodes: usize,
+    /// The script's globals (`__main__`).
+    pub main: Rc<Namespace>,
+    modules: Vec<(&'static str, Obj)>,
+    random: PyRandom,
+    /// Function names of the calls running, outermost first, and their call sites.
+    calls: Vec<(Rc<str>, Span)>,
+    /// The object whose method is running, per call (for clusters).
+    groups: Vec<Option<crate::engine::GroupId>>,
+    ticks: u32,
+    deadline: Option<Instant>,
+    /// `repr` and `==` recursion on nested containers.
+    nesting: usize,
+}
+
+impl<'a> Interp<'a> {
+    /// A new session writing `print` output to `out`.
+    pub fn new(options: &'a Options, out: &'a mut dyn Write) -> Self {
+        let main = Rc::new(Namespace {
+            name: "__main__".into(),
+            ..Namespace::default()
+        });
+        Interp {
+            graph: Graph::new(),
+            info: Vec::new(),
+            handles: Vec::new(),
+            live_after_release: 0,
+            options,
+            out,
+            diagrams: Vec::new(),
+            last_backward: None,
+            last_assigned: None,
+            snapshot_nodes: 0,
+            main,
+            modules: Vec::new(),
+            random: PyRandom::new(options.seed),
+            calls: Vec::new(),
+            groups: Vec::new(),
+            ticks: 0,
+            deadline: Instant::now().checked_add(Duration::from_secs_f64(options.timeout)),
+            nesting: 0,
+        }
+    }
+
+    /// Runs compiled module code in `ns`.
+    pub fn run_module(&mut self, code: &Rc<super::ir::FuncDef>, ns: &Rc<Namespace>) -> R<()> {
+        let mut frame = object::Frame {
+            locals: vec![None; code.locals as usize],
+            cells: Vec::new(),
+            ns: ns.clone(),
+            class_ns: None,
+            def: code.clone(),
+        };
+        let len = ns.names.borrow().len();
+        {
+            let mut slots = ns.slots.borrow_mut();
+            if slots.len() < len {
+                slots.resize(len, None);
+            }
+        }
+        match self.block(&code.body, &mut frame)? {
+            exec::Flow::Normal => Ok(()),
+            _ => Ok(()),
+        }
+    }
+
+    /// Counts a step of a loop or a call; now and then checks the clock and
+    /// the memory in use.
+    #[inline]
+    pub fn tick(&mut self, span: Span) -> R<()> {
+        self.ticks = self.ticks.wrapping_add(1);
+        if self.ticks % 1024 == 0 {
+            self.check_limits(span)?;
+        }
+        Ok(())
+    }
+
+    #[inline(never)]
+    fn check_limits(&mut self, span: Span) -> R<()> {
+        if let Some(d) = self.deadline
+            && Instant::now() > d
+        {
+            return Err(Box::new(
+                ScriptError::new(
+                    ErrorKind::Limit,
+                    span,
+                    format!(
+                        "the script ran for more than {} s and was stopped",
+                        self.options.timeout
+                    ),
+                )
+                .exception("TimeoutError")
+                .label("running here")
+                .help("raise the limit with --timeout if the script is meant to run that long"),
+            ));
+        }
+        if let Some(used) = self.options.memory_in_use.map(|f| f())
+            && used > self.options.max_memory
+        {
+            return Err(Box::new(self.memory_error(span, used)));
+        }
+        Ok(())
+    }
+
+    fn memory_error(&self, span: Span, used: usize) -> ScriptError {
+        ScriptError::new(
+            ErrorKind::Limit,
+            span,
+            format!(
+                "the script holds {} MiB, more than the limit of {} MiB",
+                used >> 20,
+                self.options.max_memory >> 20
+            ),
+        )
+        .exception("MemoryError")
+        .label("allocating here")
+        .help("raise the limit with --max-memory if this is intended")
+    }
+
+    /// Refuses a container or string of `n` items before it is made.
+    pub fn check_size(&self, n: usize, span: Span) -> R<()> {
+        if n > MAX_ITEMS {
+            return Err(Box::new(
+                ScriptError::new(
+                    ErrorKind::Limit,
+                    span,
+                    format!("a list, string or dict of {n} items is more than scripts may build ({MAX_ITEMS})"),
+                )
+                .exception("MemoryError")
+                .label("too large")
+                .help("scripts build diagrams, not big data: use fewer items"),
+            ));
+        }
+        if let Some(f) = self.options.memory_in_use {
+            let used = f().saturating_add(n.saturating_mul(8));
+            if used > self.options.max_memory {
+                return Err(Box::new(self.memory_error(span, used)));
+            }
+        }
+        Ok(())
+    }
+
+    /// An error raised here, with the traceback of the running calls.
+    pub fn err(&self, e: ScriptError) -> Box<ScriptError> {
+        Box::new(e)
+    }
+
+    /// Writes printed text (best effort: a closed stdout does not stop the
+    /// script).
+    pub fn write_out(&mut self, s: &str) {
+        let _ = self.out.write_all(s.as_bytes());
+    }
+
+    /// Adds the call at `span` to an error leaving function `name`.
+    pub fn unwind(&self, mut e: Box<ScriptError>, name: &Rc<str>, span: Span) -> Box<ScriptError> {
+        if e.function.is_none() && e.traceback.is_empty() {
+            e.function = Some(name.to_string());
+        }
+        if e.kind == ErrorKind::Syntax {
+            return e;
+        }
+        let caller = self
+            .calls
+            .last()
+            .map_or_else(|| "<module>".to_string(), |c| c.0.to_string());
+        e.traceback.insert(
+            0,
+            TraceFrame {
+                span,
+                function: caller,
+            },
+        );
+        e
+    }
+}
+
+/// Python's exception classes that scripts can raise and name.
+pub const EXCEPTIONS: [&str; 14] = [
+    "Exception",
+    "ValueError",
+    "TypeError",
+    "IndexError",
+    "KeyError",
+    "ZeroDivisionError",
+    "AssertionError",
+    "RuntimeError",
+    "NotImplementedError",
+    "AttributeError",
+    "NameError",
+    "StopIteration",
+    "ArithmeticError",
+    "LookupError",
+];
+
+/// The error kind of a Python exception name.
+pub fn kind_of(exception: &str) -> ErrorKind {
+    match exception {
+        "TypeError" | "AttributeError" => ErrorKind::Type,
+        "ZeroDivisionError" | "OverflowError" | "ArithmeticError" => ErrorKind::Math,
+        "NameError" | "UnboundLocalError" => ErrorKind::UnknownName,
+        "RecursionError" | "MemoryError" | "TimeoutError" => ErrorKind::Limit,
+        _ => ErrorKind::Runtime,
+    }
+}
+
+/// A Python exception at `span`: `exception` names its class.
+pub fn py_err(exception: &'static str, span: Span, msg: impl Into<String>) -> Box<ScriptError> {
+    Box::new(ScriptError::new(kind_of(exception), span, msg).exception(exception))
+}
+
+/// A `TypeError`.
+pub fn type_err(span: Span, msg: impl Into<String>) -> Box<ScriptError> {
+    py_err("TypeError", span, msg)
+}
+
+impl Interp<'_> {
+    /// Ends the session: the diagrams, with the implicit one when the
+    /// script drew none.
+    pub fn finish(mut self) -> super::Run {
+        let root = self.last_backward.take().or(self.last_assigned.take());
+        let mut diagrams = std::mem::take(&mut self.diagrams);
+        if diagrams.is_empty()
+            && let Some(Obj::Value(root)) = root
+        {
+            let (graph, root) = self.graph.trace(root.id);
+            diagrams.push(Diagram {
+                graph,
+                root,
+                span: None,
+                rankdir: None,
+            });
+        }
+        let graph = std::mem::take(&mut self.graph);
+        super::Run { graph, diagrams }
+    }
+}

@@ -1,0 +1,3 @@
+# TypeError: len() of an int
+n = 5
+print(len(n))
