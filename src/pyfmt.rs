@@ -118,7 +118,11 @@ fn non_finite(x: f64) -> Option<&'static str> {
 /// The shortest round-trip decimal digits of `|x|` and its decimal exponent
 /// (`x = d.ddd × 10^exp`).
 fn shortest_digits(x: f64) -> (String, i32) {
-    split_sci(&format!("{:e}", x.abs()))
+    // Rust's shortest digits break a tie between two equally close
+    // candidates upwards; CPython takes the correctly rounded (half-even)
+    // one of the same length: 1e15 + 0.3 is 1000000000000000.2.
+    let (digits, _) = split_sci(&format!("{:e}", x.abs()));
+    split_sci(&format!("{:.*e}", digits.len() - 1, x.abs()))
 }
 
 /// Splits Rust's `{:e}` output (`"1.2345e-5"`) into digits and exponent.

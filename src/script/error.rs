@@ -187,13 +187,24 @@ impl ScriptError {
         let mut out = format!("error: {}\n", self.headline());
         if !self.traceback.is_empty() {
             out.push_str("  traceback (most recent call last):\n");
-            for frame in &self.traceback {
-                let (l, c) = frame.span.line_col(source);
-                let text = source.lines().nth(l - 1).unwrap_or("").trim();
-                out.push_str(&format!(
-                    "    {name}:{l}:{c} in {}\n      {text}\n",
-                    frame.function
-                ));
+            // Runs of the same frame (a recursion) are folded, as CPython
+            // folds them, after the third.
+            let mut i = 0;
+            while i < self.traceback.len() {
+                let frame = &self.traceback[i];
+                let run = self.traceback[i..].iter().take_while(|f| *f == frame).count();
+                for _ in 0..run.min(3) {
+                    let (l, c) = frame.span.line_col(source);
+                    let text = source.lines().nth(l - 1).unwrap_or("").trim();
+                    out.push_str(&format!(
+                        "    {name}:{l}:{c} in {}\n      {text}\n",
+                        frame.function
+                    ));
+                }
+                if run > 3 {
+                    out.push_str(&format!("    [the frame above repeated {} more times]\n", run - 3));
+                }
+                i += run;
             }
         }
         match &self.function {

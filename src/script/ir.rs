@@ -62,8 +62,8 @@ pub enum Expr {
     Dict(Vec<(Option<Expr>, Expr)>),
     /// An f-string.
     FString(Vec<FPart>),
-    /// A `lambda` (a function made when evaluated).
-    Lambda(Rc<FuncDef>),
+    /// A `lambda` (a function made when evaluated) and its defaults.
+    Lambda(Rc<FuncDef>, Vec<Expr>),
     /// A comprehension or generator expression.
     Comp(Rc<CompDef>),
     /// `(name := value)`.

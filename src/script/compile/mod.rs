@@ -818,10 +818,6 @@ impl Compiler<'_> {
                     Some(p) => self.defaults(p)?,
                     None => Vec::new(),
                 };
-                if !defaults.is_empty() {
-                    return Err(unsupported(sp, "a default value in a lambda")
-                        .help("use a `def` for a function with defaults"));
-                }
                 let names = scope::lambda(l.parameters.as_deref(), &l.body);
                 let params = match &l.parameters {
                     Some(p) => self.params(p)?,
@@ -837,7 +833,7 @@ impl Compiler<'_> {
                     }
                 };
                 let def = self.pop_scope("<lambda>", vec![Stmt::Return(Some(body))], params, sp);
-                Expr::Lambda(Rc::new(def))
+                Expr::Lambda(Rc::new(def), defaults)
             }
             PyExpr::ListComp(c) => self.comp(CompKind::List, &c.generators, &c.elt, None, sp)?,
             PyExpr::SetComp(c) => self.comp(CompKind::Set, &c.generators, &c.elt, None, sp)?,

@@ -508,7 +508,7 @@ impl Interp<'_> {
                             let key = self.eval(k, f)?;
                             let val = self.eval(v, f)?;
                             let h = self.key(&key, Span::default())?;
-                            map.insert(h, (key, val));
+                            super::object::dict_insert(&mut map, h, key, val);
                         }
                         None => {
                             let d = self.eval(v, f)?;
@@ -527,7 +527,10 @@ impl Interp<'_> {
                 Ok(Obj::Dict(Rc::new(super::object::Dict(RefCell::new(map)))))
             }
             Expr::FString(parts) => Ok(Obj::Str(self.fstring(parts, f)?.into())),
-            Expr::Lambda(def) => Ok(self.make_function(def, Vec::new(), f)),
+            Expr::Lambda(def, defaults) => {
+                let defaults = defaults.iter().map(|d| self.eval(d, f)).collect::<R<Vec<_>>>()?;
+                Ok(self.make_function(def, defaults, f))
+            }
             Expr::Comp(def) => self.comprehension(def, f),
             Expr::Named(var, value) => {
                 let v = self.eval(value, f)?;
@@ -636,7 +639,7 @@ impl Interp<'_> {
                 let mut map = IndexMap::new();
                 while let Some((k, v)) = self.comp_step(&mut state)? {
                     let h = self.key(&k, def.span)?;
-                    map.insert(h, (k, v.unwrap_or(Obj::None)));
+                    super::object::dict_insert(&mut map, h, k, v.unwrap_or(Obj::None));
                 }
                 Ok(Obj::Dict(Rc::new(super::object::Dict(RefCell::new(map)))))
             }

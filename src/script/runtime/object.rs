@@ -444,3 +444,14 @@ impl Drop for Instance {
         drop_items(map.into_values().collect());
     }
 }
+
+/// `d[k] = v`: a new key goes last; an existing one keeps its key object
+/// and place (`{1: 'a', 1.0: 'b'}` is `{1: 'b'}`).
+pub fn dict_insert(map: &mut IndexMap<Key, (Obj, Obj)>, h: Key, k: Obj, v: Obj) {
+    match map.get_mut(&h) {
+        Some(slot) => slot.1 = v,
+        None => {
+            map.insert(h, (k, v));
+        }
+    }
+}

@@ -539,7 +539,7 @@ impl Interp<'_> {
         let mut map = IndexMap::with_capacity(items.len());
         for (k, v) in items {
             let h = self.key(&k, span)?;
-            map.insert(h, (k, v));
+            super::object::dict_insert(&mut map, h, k, v);
         }
         Ok(Obj::Dict(Rc::new(Dict(RefCell::new(map)))))
     }
@@ -649,7 +649,7 @@ impl Interp<'_> {
             }
             Obj::Dict(d) => {
                 let k = self.key(&index, span)?;
-                d.0.borrow_mut().insert(k, (index, v));
+                super::object::dict_insert(&mut d.0.borrow_mut(), k, index, v);
                 Ok(())
             }
             Obj::Instance(inst) if inst.class.lookup("__setitem__").is_some() => {
@@ -794,6 +794,7 @@ impl Interp<'_> {
 
     fn next_slow(&mut self, st: &mut Iter, span: Span) -> R<Option<Obj>> {
         match st {
+            Iter::Zip(its) if its.is_empty() => Ok(None),
             Iter::Zip(its) => {
                 let mut out = Vec::with_capacity(its.len());
                 for it in its.iter() {
