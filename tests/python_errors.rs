@@ -28,7 +28,10 @@ fn our_frames(stderr: &str, file: &str) -> Vec<(usize, String)> {
         };
         let mut parts = rest.splitn(2, ':');
         let line: usize = parts.next().and_then(|n| n.parse().ok()).unwrap_or(0);
-        let func = rest.split_once(" in ").map_or("<module>", |(_, f)| f).to_string();
+        let func = rest
+            .split_once(" in ")
+            .map_or("<module>", |(_, f)| f)
+            .to_string();
         out.push((line, func));
     }
     out
@@ -61,9 +64,18 @@ fn failing_programs_stop_like_cpython() {
         match name.as_str() {
             // Sandbox refusals: CPython opens the file or imports os.
             "open_file" => assert!(headline.contains("sandbox"), "{name}: {headline}"),
-            "import_os" => assert!(headline.contains("ImportError") && headline.contains("sandbox"), "{name}: {headline}"),
+            "import_os" => assert!(
+                headline.contains("ImportError") && headline.contains("sandbox"),
+                "{name}: {headline}"
+            ),
             _ => {
-                let exception = err.lines().last().unwrap_or("").split(':').next().unwrap_or("");
+                let exception = err
+                    .lines()
+                    .last()
+                    .unwrap_or("")
+                    .split(':')
+                    .next()
+                    .unwrap_or("");
                 assert!(
                     headline.starts_with(&format!("error: {exception}")),
                     "{name}: {headline:?} should name {exception}\n{}",
@@ -79,9 +91,18 @@ fn failing_programs_stop_like_cpython() {
             ours.dedup();
         }
         if name == "import_os" {
-            assert_eq!(ours, vec![(2, "<module>".to_string())], "{name}: {}", r.stderr);
+            assert_eq!(
+                ours,
+                vec![(2, "<module>".to_string())],
+                "{name}: {}",
+                r.stderr
+            );
         } else {
-            assert_eq!(ours, theirs, "{name}: frames (line, function)\n{}", r.stderr);
+            assert_eq!(
+                ours, theirs,
+                "{name}: frames (line, function)\n{}",
+                r.stderr
+            );
         }
     }
 }

@@ -192,7 +192,10 @@ impl ScriptError {
             let mut i = 0;
             while i < self.traceback.len() {
                 let frame = &self.traceback[i];
-                let run = self.traceback[i..].iter().take_while(|f| *f == frame).count();
+                let run = self.traceback[i..]
+                    .iter()
+                    .take_while(|f| *f == frame)
+                    .count();
                 for _ in 0..run.min(3) {
                     let (l, c) = frame.span.line_col(source);
                     let text = source.lines().nth(l - 1).unwrap_or("").trim();
@@ -202,7 +205,10 @@ impl ScriptError {
                     ));
                 }
                 if run > 3 {
-                    out.push_str(&format!("    [the frame above repeated {} more times]\n", run - 3));
+                    out.push_str(&format!(
+                        "    [the frame above repeated {} more times]\n",
+                        run - 3
+                    ));
                 }
                 i += run;
             }

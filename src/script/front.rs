@@ -4,6 +4,9 @@
 //! Its API changes with every Ruff release, so this module is the one place
 //! that names it for parsing; the compiler reads the tree it returns.
 
+// Script errors carry their whole diagnostic and are returned once.
+#![allow(clippy::result_large_err)]
+
 use ruff_python_ast::ModModule;
 use ruff_text_size::{Ranged, TextRange};
 
@@ -45,7 +48,16 @@ pub fn parse(src: &str) -> Result<ModModule, ScriptError> {
     }
     match ruff_python_parser::parse_module(src) {
         Ok(parsed) => Ok(parsed.into_syntax()),
-        Err(e) => Err(syntax_error(src, e.location, &e.error.to_string())),
+        Err(e) => Err(match unclosed(src) {
+            Some((at, open)) => ScriptError::new(
+                ErrorKind::Syntax,
+                Span::new(at, at + 1),
+                format!("'{}' was never closed", open as char),
+            )
+            .exception("SyntaxError")
+            .help("close the bracket"),
+            None => syntax_error(src, e.location, &e.error.to_string()),
+        }),
     }
 }
 
@@ -99,6 +111,53 @@ fn too_deep(src: &str) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// The first bracket never closed, as CPython reports it (Ruff reports
+/// the token that follows, a line later).
+fn unclosed(src: &str) -> Option<(usize, u8)> {
+    let bytes = src.as_bytes();
+    let mut stack: Vec<(usize, u8)> = Vec::new();
+    let mut i = 0;
+    let mut quote: Option<(u8, bool)> = None;
+    while i < bytes.len() {
+        let b = bytes[i];
+        match quote {
+            Some((q, triple)) => {
+                if b == b'\\' {
+                    i += 1;
+                } else if b == q && (!triple || bytes[i..].starts_with(&[q, q, q])) {
+                    quote = None;
+                    if triple {
+                        i += 2;
+                    }
+                } else if b == b'\n' && !triple {
+                    return None;
+                }
+            }
+            None => match b {
+                b'#' => {
+                    while i < bytes.len() && bytes[i] != b'\n' {
+                        i += 1;
+                    }
+                }
+                b'\'' | b'"' => {
+                    let triple = bytes[i..].starts_with(&[b, b, b]);
+                    quote = Some((b, triple));
+                    if triple {
+                        i += 2;
+                    }
+                }
+                b'(' | b'[' | b'{' => stack.push((i, b)),
+                b')' | b']' | b'}' => {
+                    stack.pop()?;
+                }
+                _ => {}
+            },
+        }
+        i += 1;
+    }
+    stack.first().copied()
 }
 
 /// A syntax error with Ruff's message, lower-cased the gradviz way, and a

@@ -5,6 +5,9 @@
 //! (objects, calls, limits; Python's semantics, micrograd's `Value` lowered
 //! onto the graph exactly as `engine.py` does) with [`modules`] beside it.
 
+// Script errors carry their whole diagnostic and are returned once.
+#![allow(clippy::result_large_err)]
+
 pub mod compile;
 pub mod error;
 pub mod front;

@@ -3,6 +3,9 @@
 //! gradviz does not run refused here, before the script starts, with the
 //! line and column.
 
+// Errors are cold here and leave at the first one: boxing them buys nothing.
+#![allow(clippy::result_large_err)]
+
 mod scope;
 
 use std::rc::Rc;
@@ -301,11 +304,7 @@ impl Compiler<'_> {
             .take(scope.cells.len() - scope.free.len())
             .map(|(n, _)| CellSlot {
                 name: n.as_str().into(),
-                param: params
-                    .all
-                    .iter()
-                    .position(|p| p == n)
-                    .map(|p| p as u32),
+                param: params.all.iter().position(|p| p == n).map(|p| p as u32),
             })
             .collect();
         FuncDef {
@@ -638,8 +637,11 @@ impl Compiler<'_> {
             }
         }
         if bases.len() > 1 {
-            return Err(unsupported(span(&**c.arguments.as_ref().expect("bases")), "multiple inheritance")
-                .help("a class can have one base class"));
+            return Err(unsupported(
+                span(&**c.arguments.as_ref().expect("bases")),
+                "multiple inheritance",
+            )
+            .help("a class can have one base class"));
         }
         let names = scope::class(&c.body);
         self.push_scope(Kind::Class, names, &[], c.name.id.as_str());
@@ -671,19 +673,25 @@ impl Compiler<'_> {
                 let var = self.resolve(n.id.as_str());
                 Target::Var(var, self.label_for(n.id.as_str()), sp)
             }
-            PyExpr::Attribute(a) => {
-                Target::Attr(self.expr(&a.value)?, a.attr.id.as_str().into(), span(&a.attr))
-            }
+            PyExpr::Attribute(a) => Target::Attr(
+                self.expr(&a.value)?,
+                a.attr.id.as_str().into(),
+                span(&a.attr),
+            ),
             PyExpr::Subscript(s) => {
                 Target::Subscript(self.expr(&s.value)?, self.expr(&s.slice)?, sp)
             }
-            PyExpr::Tuple(ast::ExprTuple { elts, .. }) | PyExpr::List(ast::ExprList { elts, .. }) => {
+            PyExpr::Tuple(ast::ExprTuple { elts, .. })
+            | PyExpr::List(ast::ExprList { elts, .. }) => {
                 let mut star = None;
                 let mut targets = Vec::with_capacity(elts.len());
                 for (i, e) in elts.iter().enumerate() {
                     if let PyExpr::Starred(s) = e {
                         if star.is_some() {
-                            return Err(syntax(span(e), "multiple starred expressions in assignment"));
+                            return Err(syntax(
+                                span(e),
+                                "multiple starred expressions in assignment",
+                            ));
                         }
                         star = Some(i);
                         targets.push(self.target(&s.value)?);
@@ -694,9 +702,15 @@ impl Compiler<'_> {
                 Target::Unpack(targets, star, sp)
             }
             PyExpr::Starred(_) => {
-                return Err(syntax(sp, "starred assignment target must be in a list or tuple"));
+                return Err(syntax(
+                    sp,
+                    "starred assignment target must be in a list or tuple",
+                ));
             }
-            _ => return Err(syntax(sp, "cannot assign to this expression").label("not a variable, attribute or item")),
+            _ => {
+                return Err(syntax(sp, "cannot assign to this expression")
+                    .label("not a variable, attribute or item"));
+            }
         })
     }
 
@@ -763,7 +777,11 @@ impl Compiler<'_> {
                 }
             }
             PyExpr::BoolOp(b) => {
-                let values = b.values.iter().map(|v| self.expr(v)).collect::<Result<_, _>>()?;
+                let values = b
+                    .values
+                    .iter()
+                    .map(|v| self.expr(v))
+                    .collect::<Result<_, _>>()?;
                 match b.op {
                     ast::BoolOp::And => Expr::And(values),
                     ast::BoolOp::Or => Expr::Or(values),
@@ -783,10 +801,14 @@ impl Compiler<'_> {
                 self.boxed(&i.orelse)?,
             ),
             PyExpr::Call(c) => self.call(c, sp)?,
-            PyExpr::Attribute(a) => {
-                Expr::Attr(self.boxed(&a.value)?, a.attr.id.as_str().into(), span(&a.attr))
+            PyExpr::Attribute(a) => Expr::Attr(
+                self.boxed(&a.value)?,
+                a.attr.id.as_str().into(),
+                span(&a.attr),
+            ),
+            PyExpr::Subscript(s) => {
+                Expr::Subscript(self.boxed(&s.value)?, self.boxed(&s.slice)?, sp)
             }
-            PyExpr::Subscript(s) => Expr::Subscript(self.boxed(&s.value)?, self.boxed(&s.slice)?, sp),
             PyExpr::Slice(s) => Expr::Slice(
                 s.lower.as_deref().map(|x| self.boxed(x)).transpose()?,
                 s.upper.as_deref().map(|x| self.boxed(x)).transpose()?,
@@ -807,7 +829,9 @@ impl Compiler<'_> {
                 let mut parts = Vec::new();
                 for part in f.value.iter() {
                     match part {
-                        ast::FStringPart::Literal(l) => parts.push(FPart::Text(l.value.as_ref().into())),
+                        ast::FStringPart::Literal(l) => {
+                            parts.push(FPart::Text(l.value.as_ref().into()))
+                        }
                         ast::FStringPart::FString(fs) => self.fstring(&fs.elements, &mut parts)?,
                     }
                 }
@@ -847,7 +871,10 @@ impl Compiler<'_> {
                     return Err(unsupported(sp, "`:=` inside a comprehension"));
                 }
                 let PyExpr::Name(name) = &*n.target else {
-                    return Err(syntax(sp, "cannot use assignment expressions with this target"));
+                    return Err(syntax(
+                        sp,
+                        "cannot use assignment expressions with this target",
+                    ));
                 };
                 let value = self.boxed(&n.value)?;
                 Expr::Named(self.resolve(name.id.as_str()), value)
@@ -888,9 +915,11 @@ impl Compiler<'_> {
                 .flatten()
                 .map(|(n, _)| n.clone());
             let (Some(first), true) = (first, self.enclosing_binds(top, "__class__")) else {
-                return Err(ScriptError::new(ErrorKind::Runtime, sp, "super(): no arguments")
-                    .exception("RuntimeError")
-                    .help("call super() inside a method of a class"));
+                return Err(
+                    ScriptError::new(ErrorKind::Runtime, sp, "super(): no arguments")
+                        .exception("RuntimeError")
+                        .help("call super() inside a method of a class"),
+                );
             };
             let class = Var::Cell(self.free_cell(top, "__class__"));
             let first = self.resolve(&first);
@@ -919,7 +948,10 @@ impl Compiler<'_> {
 
     /// Whether `name` here means the built-in (nothing binds it).
     fn resolve_is_builtin(&mut self, name: &str) -> bool {
-        !self.scopes.iter().any(|s| s.locals.contains_key(name) || s.names.bound.contains(name))
+        !self
+            .scopes
+            .iter()
+            .any(|s| s.locals.contains_key(name) || s.names.bound.contains(name))
     }
 
     fn fstring(
@@ -929,7 +961,9 @@ impl Compiler<'_> {
     ) -> Result<(), ScriptError> {
         for el in elements.iter() {
             match el {
-                ast::InterpolatedStringElement::Literal(l) => parts.push(FPart::Text(l.value.as_ref().into())),
+                ast::InterpolatedStringElement::Literal(l) => {
+                    parts.push(FPart::Text(l.value.as_ref().into()))
+                }
                 ast::InterpolatedStringElement::Interpolation(i) => {
                     let expr = self.expr(&i.expression)?;
                     let mut spec = Vec::new();
@@ -943,7 +977,9 @@ impl Compiler<'_> {
                         ast::ConversionFlag::Ascii => Some('a'),
                     };
                     let debug = i.debug_text.as_ref().map(|d| {
-                        Rc::from(format!("{}{}{}", d.leading(), d.expression(), d.trailing()).as_str())
+                        Rc::from(
+                            format!("{}{}{}", d.leading(), d.expression(), d.trailing()).as_str(),
+                        )
                     });
                     // `{x=}` without a spec or conversion shows the repr.
                     let conversion = match (&debug, conversion, i.format_spec.is_some()) {
@@ -981,9 +1017,17 @@ impl Compiler<'_> {
         let r = (|| -> Result<_, ScriptError> {
             let mut clauses = Vec::with_capacity(generators.len());
             for (i, g) in generators.iter().enumerate() {
-                let iter = if i == 0 { None } else { Some(self.expr(&g.iter)?) };
+                let iter = if i == 0 {
+                    None
+                } else {
+                    Some(self.expr(&g.iter)?)
+                };
                 let target = unlabelled(self.target(&g.target)?);
-                let ifs = g.ifs.iter().map(|c| self.expr(c)).collect::<Result<_, _>>()?;
+                let ifs = g
+                    .ifs
+                    .iter()
+                    .map(|c| self.expr(c))
+                    .collect::<Result<_, _>>()?;
                 clauses.push(Clause { target, iter, ifs });
             }
             let elt = self.expr(elt)?;
@@ -1022,7 +1066,9 @@ struct Params {
 fn unlabelled(t: Target) -> Target {
     match t {
         Target::Var(v, _, s) => Target::Var(v, None, s),
-        Target::Unpack(ts, star, s) => Target::Unpack(ts.into_iter().map(unlabelled).collect(), star, s),
+        Target::Unpack(ts, star, s) => {
+            Target::Unpack(ts.into_iter().map(unlabelled).collect(), star, s)
+        }
         other => other,
     }
 }

@@ -61,30 +61,80 @@ builtins! {
 
 /// Built-ins that would reach outside the sandbox.
 const FORBIDDEN: [&str; 14] = [
-    "open", "eval", "exec", "compile", "__import__", "input", "globals", "locals", "vars", "breakpoint",
-    "exit", "quit", "help", "memoryview",
+    "open",
+    "eval",
+    "exec",
+    "compile",
+    "__import__",
+    "input",
+    "globals",
+    "locals",
+    "vars",
+    "breakpoint",
+    "exit",
+    "quit",
+    "help",
+    "memoryview",
 ];
 
 impl Builtin {
     /// The built-in a bare name means, if any.
     pub fn named(name: &str) -> Option<Builtin> {
-        Builtin::ALL.iter().copied().find(|b| b.name() == name && !name.contains('.') && *b != Builtin::ObjectInit)
+        Builtin::ALL
+            .iter()
+            .copied()
+            .find(|b| b.name() == name && !name.contains('.') && *b != Builtin::ObjectInit)
     }
 
     /// Whether it is a type (printed `<class 'int'>`).
     pub fn is_type(self) -> bool {
         use Builtin::*;
-        matches!(self, Value | Range | List | Tuple | Dict | Set | Str | Float | Int | Bool | Type | Object
-            | StaticMethod | ClassMethod | Property | Super | Zip | Map | Filter | Enumerate | Reversed)
-            || self.is_exception()
+        matches!(
+            self,
+            Value
+                | Range
+                | List
+                | Tuple
+                | Dict
+                | Set
+                | Str
+                | Float
+                | Int
+                | Bool
+                | Type
+                | Object
+                | StaticMethod
+                | ClassMethod
+                | Property
+                | Super
+                | Zip
+                | Map
+                | Filter
+                | Enumerate
+                | Reversed
+        ) || self.is_exception()
     }
 
     /// Whether it is an exception class.
     pub fn is_exception(self) -> bool {
         use Builtin::*;
-        matches!(self, Exception | ValueError | TypeError | IndexError | KeyError | ZeroDivisionError
-            | AssertionError | RuntimeError | NotImplementedError | AttributeError | NameError
-            | StopIteration | ArithmeticError | LookupError)
+        matches!(
+            self,
+            Exception
+                | ValueError
+                | TypeError
+                | IndexError
+                | KeyError
+                | ZeroDivisionError
+                | AssertionError
+                | RuntimeError
+                | NotImplementedError
+                | AttributeError
+                | NameError
+                | StopIteration
+                | ArithmeticError
+                | LookupError
+        )
     }
 }
 
@@ -110,7 +160,10 @@ pub fn module_attr(module: &str, name: &str) -> Option<Obj> {
         _ => {}
     }
     let full = format!("{module}.{name}");
-    Builtin::ALL.iter().find(|b| b.name() == full).map(|b| Obj::Builtin(*b))
+    Builtin::ALL
+        .iter()
+        .find(|b| b.name() == full)
+        .map(|b| Obj::Builtin(*b))
 }
 
 /// The names a Rust-implemented module has, for hints.
@@ -134,9 +187,19 @@ fn math_domain(span: Span) -> Box<ScriptError> {
 }
 
 /// Positional arguments only, between `min` and `max` of them.
-fn arity(name: &str, pos: &[Obj], kw: &[(Rc<str>, Obj)], min: usize, max: usize, span: Span) -> R<()> {
+fn arity(
+    name: &str,
+    pos: &[Obj],
+    kw: &[(Rc<str>, Obj)],
+    min: usize,
+    max: usize,
+    span: Span,
+) -> R<()> {
     if let Some((k, _)) = kw.first() {
-        return Err(type_err(span, format!("{name}() takes no keyword arguments (got '{k}')")));
+        return Err(type_err(
+            span,
+            format!("{name}() takes no keyword arguments (got '{k}')"),
+        ));
     }
     let n = pos.len();
     if n < min || n > max {
@@ -147,22 +210,37 @@ fn arity(name: &str, pos: &[Obj], kw: &[(Rc<str>, Obj)], min: usize, max: usize,
         } else {
             format!("at most {max} argument{}", if max == 1 { "" } else { "s" })
         };
-        return Err(type_err(span, format!("{name}() takes {expected} ({n} given)")));
+        return Err(type_err(
+            span,
+            format!("{name}() takes {expected} ({n} given)"),
+        ));
     }
     Ok(())
 }
 
 fn float_arg(name: &str, v: &Obj, span: Span) -> R<f64> {
-    v.as_f64()
-        .ok_or_else(|| type_err(span, format!("must be real number, not {}", v.type_name())).with_help(format!("{name}() takes numbers; a Value's number is `.data`")))
+    v.as_f64().ok_or_else(|| {
+        type_err(span, format!("must be real number, not {}", v.type_name())).with_help(format!(
+            "{name}() takes numbers; a Value's number is `.data`"
+        ))
+    })
 }
 
 fn int_arg(v: &Obj, span: Span) -> R<i64> {
     match v {
         Obj::Int(i) => Ok(*i),
         Obj::Bool(b) => Ok(i64::from(*b)),
-        Obj::Float(_) => Err(type_err(span, "'float' object cannot be interpreted as an integer")),
-        other => Err(type_err(span, format!("'{}' object cannot be interpreted as an integer", other.type_name()))),
+        Obj::Float(_) => Err(type_err(
+            span,
+            "'float' object cannot be interpreted as an integer",
+        )),
+        other => Err(type_err(
+            span,
+            format!(
+                "'{}' object cannot be interpreted as an integer",
+                other.type_name()
+            ),
+        )),
     }
 }
 
@@ -184,7 +262,10 @@ fn take_kw(kw: &mut Vec<(Rc<str>, Obj)>, name: &str) -> Option<Obj> {
 
 fn no_kw(name: &str, kw: &[(Rc<str>, Obj)], span: Span) -> R<()> {
     match kw.first() {
-        Some((k, _)) => Err(type_err(span, format!("{name}() got an unexpected keyword argument '{k}'"))),
+        Some((k, _)) => Err(type_err(
+            span,
+            format!("{name}() got an unexpected keyword argument '{k}'"),
+        )),
         None => Ok(()),
     }
 }
@@ -216,9 +297,13 @@ impl Interp<'_> {
                 .help(crate::script::compile::SUPPORTED),
             );
         }
-        let mut e = ScriptError::new(ErrorKind::UnknownName, span, format!("name '{name}' is not defined"))
-            .exception("NameError")
-            .label("not defined");
+        let mut e = ScriptError::new(
+            ErrorKind::UnknownName,
+            span,
+            format!("name '{name}' is not defined"),
+        )
+        .exception("NameError")
+        .label("not defined");
         let names = f.ns.names.borrow();
         let defined: Vec<String> = names
             .names()
@@ -226,7 +311,12 @@ impl Interp<'_> {
             .filter(|(i, _)| f.ns.slots.borrow().get(*i).is_some_and(Option::is_some))
             .map(|(_, n)| n.to_string())
             .chain(f.def.local_names.iter().map(|n| n.to_string()))
-            .chain(Builtin::ALL.iter().filter(|b| !b.name().contains('.')).map(|b| b.name().to_string()))
+            .chain(
+                Builtin::ALL
+                    .iter()
+                    .filter(|b| !b.name().contains('.'))
+                    .map(|b| b.name().to_string()),
+            )
             .collect();
         let best = defined
             .iter()
@@ -240,14 +330,20 @@ impl Interp<'_> {
     }
 
     /// Calls a built-in.
-    pub fn call_builtin(&mut self, b: Builtin, mut pos: Vec<Obj>, mut kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn call_builtin(
+        &mut self,
+        b: Builtin,
+        mut pos: Vec<Obj>,
+        mut kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         use Builtin as B;
         let name = b.name();
         if b.is_exception() {
             no_kw(name, &kw, span)?;
             let msg = match pos.as_slice() {
                 [] => String::new(),
-                [m] => self.to_str(m, span)?,
+                [m] => self.str_of(m, span)?,
                 many => self.repr(&Obj::tuple(many.to_vec()), span)?,
             };
             let exc: &'static str = name;
@@ -261,14 +357,22 @@ impl Interp<'_> {
                 let end = take_kw(&mut kw, "end");
                 let _ = take_kw(&mut kw, "flush");
                 if take_kw(&mut kw, "file").is_some() {
-                    return Err(py_err("TypeError", span, "print(file=…) is not available in the sandbox: scripts print to stdout"));
+                    return Err(py_err(
+                        "TypeError",
+                        span,
+                        "print(file=…) is not available in the sandbox: scripts print to stdout",
+                    ));
                 }
                 no_kw(name, &kw, span)?;
                 let text_of = |me: &mut Self, v: Option<Obj>, default: &str| -> R<String> {
                     match v {
                         None | Some(Obj::None) => Ok(default.to_string()),
                         Some(Obj::Str(s)) => Ok(s.to_string()),
-                        Some(other) => Err(type_err(span, format!("sep must be None or a string, not {}", other.type_name())).with_help(me.hint_str())),
+                        Some(other) => Err(type_err(
+                            span,
+                            format!("sep must be None or a string, not {}", other.type_name()),
+                        )
+                        .with_help(me.hint_str())),
                     }
                 };
                 let sep = text_of(self, sep, " ")?;
@@ -278,7 +382,7 @@ impl Interp<'_> {
                     if i > 0 {
                         line.push_str(&sep);
                     }
-                    line.push_str(&self.to_str(v, span)?);
+                    line.push_str(&self.str_of(v, span)?);
                 }
                 line.push_str(&end);
                 self.write_out(&line);
@@ -290,7 +394,10 @@ impl Interp<'_> {
             }
             B::Range => {
                 arity(name, &pos, &kw, 1, 3, span)?;
-                let ints = pos.iter().map(|v| int_arg(v, span)).collect::<R<Vec<_>>>()?;
+                let ints = pos
+                    .iter()
+                    .map(|v| int_arg(v, span))
+                    .collect::<R<Vec<_>>>()?;
                 let (start, stop, step) = match ints.as_slice() {
                     [stop] => (0, *stop, 1),
                     [start, stop] => (*start, *stop, 1),
@@ -305,7 +412,10 @@ impl Interp<'_> {
             B::Zip => {
                 let _ = take_kw(&mut kw, "strict");
                 no_kw(name, &kw, span)?;
-                let its = pos.iter().map(|v| self.iter(v, span)).collect::<R<Vec<_>>>()?;
+                let its = pos
+                    .iter()
+                    .map(|v| self.iter(v, span))
+                    .collect::<R<Vec<_>>>()?;
                 Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Zip(its))))
             }
             B::Map => {
@@ -314,13 +424,19 @@ impl Interp<'_> {
                 }
                 no_kw(name, &kw, span)?;
                 let f = pos.remove(0);
-                let its = pos.iter().map(|v| self.iter(v, span)).collect::<R<Vec<_>>>()?;
+                let its = pos
+                    .iter()
+                    .map(|v| self.iter(v, span))
+                    .collect::<R<Vec<_>>>()?;
                 Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Map(f, its))))
             }
             B::Filter => {
                 arity(name, &pos, &kw, 2, 2, span)?;
                 let it = self.iter(&pos[1], span)?;
-                Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Filter(pos[0].clone(), it))))
+                Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Filter(
+                    pos[0].clone(),
+                    it,
+                ))))
             }
             B::Enumerate => {
                 let start = take_kw(&mut kw, "start");
@@ -339,12 +455,18 @@ impl Interp<'_> {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 let items = match &pos[0] {
                     Obj::Dict(_) | Obj::Iter(_) | Obj::Set(_) => {
-                        return Err(type_err(span, format!("'{}' object is not reversible", pos[0].type_name())));
+                        return Err(type_err(
+                            span,
+                            format!("'{}' object is not reversible", pos[0].type_name()),
+                        ));
                     }
                     v => self.collect(v, span)?,
                 };
                 let n = items.len();
-                Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Reversed(Obj::list(items), n))))
+                Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Reversed(
+                    Obj::list(items),
+                    n,
+                ))))
             }
             B::Sum => {
                 let start = take_kw(&mut kw, "start");
@@ -352,7 +474,10 @@ impl Interp<'_> {
                 arity(name, &pos, &[], 1, 2, span)?;
                 let mut acc = start.or_else(|| pos.get(1).cloned()).unwrap_or(Obj::Int(0));
                 if matches!(acc, Obj::Str(_)) {
-                    return Err(type_err(span, "sum() can't sum strings [use ''.join(seq) instead]"));
+                    return Err(type_err(
+                        span,
+                        "sum() can't sum strings [use ''.join(seq) instead]",
+                    ));
                 }
                 let it = self.iter(&pos[0], span)?;
                 while let Some(x) = self.next(&it, span)? {
@@ -364,21 +489,30 @@ impl Interp<'_> {
             B::Abs => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 match &pos[0] {
-                    Obj::Int(i) => Obj::Int(i.checked_abs().ok_or_else(|| super::ops::overflow(span))?),
+                    Obj::Int(i) => {
+                        Obj::Int(i.checked_abs().ok_or_else(|| super::ops::overflow(span))?)
+                    }
                     Obj::Bool(b) => Obj::Int(i64::from(*b)),
                     Obj::Float(x) => Obj::Float(x.abs()),
                     Obj::Instance(inst) if inst.class.lookup("__abs__").is_some() => {
                         let m = inst.class.lookup("__abs__").unwrap_or(Obj::None);
                         return self.call(&m, vec![pos[0].clone()], vec![], span);
                     }
-                    other => return Err(type_err(span, format!("bad operand type for abs(): '{}'", other.type_name()))),
+                    other => {
+                        return Err(type_err(
+                            span,
+                            format!("bad operand type for abs(): '{}'", other.type_name()),
+                        ));
+                    }
                 }
             }
             B::Round => {
                 let nd = take_kw(&mut kw, "ndigits");
                 no_kw(name, &kw, span)?;
                 arity(name, &pos, &[], 1, 2, span)?;
-                let nd = nd.or_else(|| pos.get(1).cloned()).filter(|v| !matches!(v, Obj::None));
+                let nd = nd
+                    .or_else(|| pos.get(1).cloned())
+                    .filter(|v| !matches!(v, Obj::None));
                 round(&pos[0], nd, span)?
             }
             B::Sorted => {
@@ -429,7 +563,10 @@ impl Interp<'_> {
             }
             B::Dict => {
                 if pos.len() > 1 {
-                    return Err(type_err(span, format!("dict expected at most 1 argument, got {}", pos.len())));
+                    return Err(type_err(
+                        span,
+                        format!("dict expected at most 1 argument, got {}", pos.len()),
+                    ));
                 }
                 let mut items = Vec::new();
                 if let Some(src) = pos.first() {
@@ -442,7 +579,10 @@ impl Interp<'_> {
                                 return Err(py_err(
                                     "ValueError",
                                     span,
-                                    format!("dictionary update sequence element has length {}; 2 is required", kv.len()),
+                                    format!(
+                                        "dictionary update sequence element has length {}; 2 is required",
+                                        kv.len()
+                                    ),
                                 ));
                             }
                             items.push((kv[0].clone(), kv[1].clone()));
@@ -455,7 +595,7 @@ impl Interp<'_> {
             B::Str => {
                 arity(name, &pos, &kw, 0, 1, span)?;
                 match pos.first() {
-                    Some(v) => Obj::Str(self.to_str(v, span)?.into()),
+                    Some(v) => Obj::Str(self.str_of(v, span)?.into()),
                     None => Obj::str(""),
                 }
             }
@@ -467,7 +607,12 @@ impl Interp<'_> {
                 arity(name, &pos, &kw, 1, 2, span)?;
                 let spec = match pos.get(1) {
                     Some(Obj::Str(s)) => s.to_string(),
-                    Some(other) => return Err(type_err(span, format!("format() argument 2 must be str, not {}", other.type_name()))),
+                    Some(other) => {
+                        return Err(type_err(
+                            span,
+                            format!("format() argument 2 must be str, not {}", other.type_name()),
+                        ));
+                    }
                     None => String::new(),
                 };
                 Obj::Str(self.format_value(&pos[0], &spec, span)?.into())
@@ -479,7 +624,13 @@ impl Interp<'_> {
                     Some(v) if v.is_number() => Obj::Float(v.as_f64().unwrap_or(0.0)),
                     Some(Obj::Str(s)) => Obj::Float(parse_float(s, span)?),
                     Some(other) => {
-                        return Err(type_err(span, format!("float() argument must be a string or a real number, not '{}'", other.type_name())));
+                        return Err(type_err(
+                            span,
+                            format!(
+                                "float() argument must be a string or a real number, not '{}'",
+                                other.type_name()
+                            ),
+                        ));
                     }
                 }
             }
@@ -491,10 +642,18 @@ impl Interp<'_> {
                     Some(Obj::Bool(b)) => Obj::Int(i64::from(*b)),
                     Some(Obj::Float(x)) => {
                         if x.is_nan() {
-                            return Err(py_err("ValueError", span, "cannot convert float NaN to integer"));
+                            return Err(py_err(
+                                "ValueError",
+                                span,
+                                "cannot convert float NaN to integer",
+                            ));
                         }
                         if x.is_infinite() {
-                            return Err(py_err("OverflowError", span, "cannot convert float infinity to integer"));
+                            return Err(py_err(
+                                "OverflowError",
+                                span,
+                                "cannot convert float infinity to integer",
+                            ));
                         }
                         if x.abs() >= 9.2e18 {
                             return Err(super::ops::overflow(span));
@@ -513,13 +672,22 @@ impl Interp<'_> {
                                 return Err(py_err(
                                     "ValueError",
                                     span,
-                                    format!("invalid literal for int() with base {base}: {}", crate::pyfmt::repr_str(s)),
+                                    format!(
+                                        "invalid literal for int() with base {base}: {}",
+                                        crate::pyfmt::repr_str(s)
+                                    ),
                                 ));
                             }
                         }
                     }
                     Some(other) => {
-                        return Err(type_err(span, format!("int() argument must be a string, a bytes-like object or a real number, not '{}'", other.type_name())));
+                        return Err(type_err(
+                            span,
+                            format!(
+                                "int() argument must be a string, a bytes-like object or a real number, not '{}'",
+                                other.type_name()
+                            ),
+                        ));
                     }
                 }
             }
@@ -542,7 +710,11 @@ impl Interp<'_> {
                 let k = self.key(&pos[0], span)?;
                 Obj::Int(match k {
                     super::object::Key::Int(i) => {
-                        if i == -1 { -2 } else { i }
+                        if i == -1 {
+                            -2
+                        } else {
+                            i
+                        }
                     }
                     other => {
                         use std::hash::{Hash, Hasher};
@@ -573,7 +745,9 @@ impl Interp<'_> {
                 };
                 match self.get_attr(&pos[0], attr, span) {
                     Ok(v) => v,
-                    Err(e) if e.exception == Some("AttributeError") && pos.len() == 3 => pos[2].clone(),
+                    Err(e) if e.exception == Some("AttributeError") && pos.len() == 3 => {
+                        pos[2].clone()
+                    }
                     Err(e) => return Err(e),
                 }
             }
@@ -625,15 +799,25 @@ impl Interp<'_> {
             B::Callable => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 Obj::Bool(match &pos[0] {
-                    Obj::Func(_) | Obj::Builtin(_) | Obj::BoundBuiltin(_) | Obj::Method(_) | Obj::Class(_) => true,
+                    Obj::Func(_)
+                    | Obj::Builtin(_)
+                    | Obj::BoundBuiltin(_)
+                    | Obj::Method(_)
+                    | Obj::Class(_) => true,
                     Obj::Instance(i) => i.class.lookup("__call__").is_some(),
                     _ => false,
                 })
             }
             B::Divmod => {
                 arity(name, &pos, &kw, 2, 2, span)?;
-                let q = super::ops::num_binop(crate::script::ir::BinOp::FloorDiv, &pos[0], &pos[1], span)?;
-                let r = super::ops::num_binop(crate::script::ir::BinOp::Mod, &pos[0], &pos[1], span)?;
+                let q = super::ops::num_binop(
+                    crate::script::ir::BinOp::FloorDiv,
+                    &pos[0],
+                    &pos[1],
+                    span,
+                )?;
+                let r =
+                    super::ops::num_binop(crate::script::ir::BinOp::Mod, &pos[0], &pos[1], span)?;
                 Obj::tuple(vec![q, r])
             }
             B::Pow => {
@@ -644,23 +828,48 @@ impl Interp<'_> {
             B::Chr => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 let i = int_arg(&pos[0], span)?;
-                let c = u32::try_from(i).ok().and_then(char::from_u32).ok_or_else(|| py_err("ValueError", span, "chr() arg not in range(0x110000)"))?;
+                let c = u32::try_from(i)
+                    .ok()
+                    .and_then(char::from_u32)
+                    .ok_or_else(|| {
+                        py_err("ValueError", span, "chr() arg not in range(0x110000)")
+                    })?;
                 Obj::Str(c.to_string().into())
             }
             B::Ord => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 match &pos[0] {
-                    Obj::Str(s) if s.chars().count() == 1 => Obj::Int(s.chars().next().map_or(0, |c| c as i64)),
-                    Obj::Str(s) => {
-                        return Err(type_err(span, format!("ord() expected a character, but string of length {} found", s.chars().count())));
+                    Obj::Str(s) if s.chars().count() == 1 => {
+                        Obj::Int(s.chars().next().map_or(0, |c| c as i64))
                     }
-                    other => return Err(type_err(span, format!("ord() expected string of length 1, but {} found", other.type_name()))),
+                    Obj::Str(s) => {
+                        return Err(type_err(
+                            span,
+                            format!(
+                                "ord() expected a character, but string of length {} found",
+                                s.chars().count()
+                            ),
+                        ));
+                    }
+                    other => {
+                        return Err(type_err(
+                            span,
+                            format!(
+                                "ord() expected string of length 1, but {} found",
+                                other.type_name()
+                            ),
+                        ));
+                    }
                 }
             }
             B::Object => {
                 return Err(Box::new(
-                    ScriptError::new(ErrorKind::Unsupported, span, "object() instances are not supported in scripts")
-                        .help("define a class and make an instance of it"),
+                    ScriptError::new(
+                        ErrorKind::Unsupported,
+                        span,
+                        "object() instances are not supported in scripts",
+                    )
+                    .help("define a class and make an instance of it"),
                 ));
             }
             B::ObjectInit => Obj::None,
@@ -674,9 +883,18 @@ impl Interp<'_> {
                 Obj::Wrapper(Rc::new((kind, pos.remove(0))))
             }
             B::Super => {
-                return Err(py_err("RuntimeError", span, "super(): only the form without arguments is supported, inside a method"));
+                return Err(py_err(
+                    "RuntimeError",
+                    span,
+                    "super(): only the form without arguments is supported, inside a method",
+                ));
             }
-            B::NotImplemented => return Err(type_err(span, "'NotImplementedType' object is not callable")),
+            B::NotImplemented => {
+                return Err(type_err(
+                    span,
+                    "'NotImplementedType' object is not callable",
+                ));
+            }
             _ if name.starts_with("math.") => self.math(b, &pos, &kw, span)?,
             _ => self.random_fn(b, pos, kw, span)?,
         })
@@ -700,22 +918,44 @@ impl Interp<'_> {
                 let r = self.call(&m, vec![v.clone()], vec![], span)?;
                 r.as_int().unwrap_or(0).max(0) as usize
             }
-            other => return Err(type_err(span, format!("object of type '{}' has no len()", other.type_name()))),
+            other => {
+                return Err(type_err(
+                    span,
+                    format!("object of type '{}' has no len()", other.type_name()),
+                ));
+            }
         })
     }
 
-    fn min_max(&mut self, max: bool, pos: Vec<Obj>, mut kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    fn min_max(
+        &mut self,
+        max: bool,
+        pos: Vec<Obj>,
+        mut kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let name = if max { "max" } else { "min" };
         let key = take_kw(&mut kw, "key").filter(|k| !matches!(k, Obj::None));
         let default = take_kw(&mut kw, "default");
         no_kw(name, &kw, span)?;
         let items = match pos.len() {
-            0 => return Err(type_err(span, format!("{name} expected at least 1 argument, got 0"))),
+            0 => {
+                return Err(type_err(
+                    span,
+                    format!("{name} expected at least 1 argument, got 0"),
+                ));
+            }
             1 => self.collect(&pos[0], span)?,
             _ => pos,
         };
         if items.is_empty() {
-            return default.ok_or_else(|| py_err("ValueError", span, format!("{name}() arg is an empty sequence")));
+            return default.ok_or_else(|| {
+                py_err(
+                    "ValueError",
+                    span,
+                    format!("{name}() arg is an empty sequence"),
+                )
+            });
         }
         let mut best = items[0].clone();
         let mut best_key = match &key {
@@ -727,7 +967,11 @@ impl Interp<'_> {
                 Some(kf) => self.call(kf, vec![x.clone()], vec![], span)?,
                 None => x.clone(),
             };
-            let op = if max { crate::script::ir::CmpOp::Gt } else { crate::script::ir::CmpOp::Lt };
+            let op = if max {
+                crate::script::ir::CmpOp::Gt
+            } else {
+                crate::script::ir::CmpOp::Lt
+            };
             let better = self.compare(op, &k, &best_key, span)?;
             if self.truthy(&better, span)? {
                 best = x;
@@ -738,7 +982,13 @@ impl Interp<'_> {
     }
 
     /// A stable sort with Python's comparisons, by `key` if given.
-    pub fn sort(&mut self, items: Vec<Obj>, key: Option<Obj>, reverse: bool, span: Span) -> R<Vec<Obj>> {
+    pub fn sort(
+        &mut self,
+        items: Vec<Obj>,
+        key: Option<Obj>,
+        reverse: bool,
+        span: Span,
+    ) -> R<Vec<Obj>> {
         let key = key.filter(|k| !matches!(k, Obj::None));
         let mut keyed = Vec::with_capacity(items.len());
         for x in items {
@@ -754,7 +1004,10 @@ impl Interp<'_> {
             if err.is_some() {
                 return false;
             }
-            match me.compare(crate::script::ir::CmpOp::Lt, b, a, span).and_then(|v| me.truthy(&v, span)) {
+            match me
+                .compare(crate::script::ir::CmpOp::Lt, b, a, span)
+                .and_then(|v| me.truthy(&v, span))
+            {
                 Ok(t) => t,
                 Err(e) => {
                     *err = Some(e);
@@ -774,7 +1027,11 @@ impl Interp<'_> {
                 let (mut a, mut b) = (i, mid);
                 while a < mid && b < end {
                     // Reverse sorts keep equal items in order, as Python's.
-                    let take_b = if reverse { cmp(&buf[b].0, &buf[a].0, self, &mut err) } else { cmp(&buf[a].0, &buf[b].0, self, &mut err) };
+                    let take_b = if reverse {
+                        cmp(&buf[b].0, &buf[a].0, self, &mut err)
+                    } else {
+                        cmp(&buf[a].0, &buf[b].0, self, &mut err)
+                    };
                     if take_b {
                         merged.push(buf[b].clone());
                         b += 1;
@@ -818,7 +1075,10 @@ impl Interp<'_> {
                 return Err(math_domain(span));
             }
             if r.is_infinite() && input_finite {
-                return Err(Box::new(ScriptError::new(ErrorKind::Math, span, "math range error").exception("OverflowError")));
+                return Err(Box::new(
+                    ScriptError::new(ErrorKind::Math, span, "math range error")
+                        .exception("OverflowError"),
+                ));
             }
             Ok(Obj::Float(r))
         };
@@ -840,7 +1100,11 @@ impl Interp<'_> {
                     Some(base) => {
                         let base = float_arg(name, base, span)?;
                         if base <= 0.0 || base == 1.0 {
-                            return Err(if base == 1.0 { py_err("ZeroDivisionError", span, "float division by zero") } else { math_domain(span) });
+                            return Err(if base == 1.0 {
+                                py_err("ZeroDivisionError", span, "float division by zero")
+                            } else {
+                                math_domain(span)
+                            });
                         }
                         Obj::Float(v.ln() / base.ln())
                     }
@@ -905,7 +1169,11 @@ impl Interp<'_> {
                         _ => v.trunc(),
                     };
                     if !r.is_finite() {
-                        return Err(py_err("OverflowError", span, "cannot convert float infinity to integer"));
+                        return Err(py_err(
+                            "OverflowError",
+                            span,
+                            "cannot convert float infinity to integer",
+                        ));
                     }
                     if r.abs() >= 9.2e18 {
                         return Err(super::ops::overflow(span));
@@ -920,12 +1188,23 @@ impl Interp<'_> {
                     match &**k {
                         "rel_tol" => rel = float_arg(name, v, span)?,
                         "abs_tol" => abs = float_arg(name, v, span)?,
-                        _ => return Err(type_err(span, format!("isclose() got an unexpected keyword argument '{k}'"))),
+                        _ => {
+                            return Err(type_err(
+                                span,
+                                format!("isclose() got an unexpected keyword argument '{k}'"),
+                            ));
+                        }
                     }
                 }
                 arity(name, pos, &[], 2, 2, span)?;
                 let (a, c) = (x(0)?, x(1)?);
-                Obj::Bool(a == c || ((a - c).abs() <= (rel * c.abs()).max(rel * a.abs()) || (a - c).abs() <= abs) && a.is_finite() && c.is_finite())
+                Obj::Bool(
+                    a == c
+                        || ((a - c).abs() <= (rel * c.abs()).max(rel * a.abs())
+                            || (a - c).abs() <= abs)
+                            && a.is_finite()
+                            && c.is_finite(),
+                )
             }
             B::MathIsfinite => Obj::Bool(x(0)?.is_finite()),
             B::MathIsinf => Obj::Bool(x(0)?.is_infinite()),
@@ -941,7 +1220,11 @@ impl Interp<'_> {
             B::MathFactorial => {
                 let n = int_arg(&pos[0], span)?;
                 if n < 0 {
-                    return Err(py_err("ValueError", span, "factorial() not defined for negative values"));
+                    return Err(py_err(
+                        "ValueError",
+                        span,
+                        "factorial() not defined for negative values",
+                    ));
                 }
                 let mut r: i64 = 1;
                 for i in 2..=n {
@@ -969,7 +1252,11 @@ impl Interp<'_> {
                     for v in &items {
                         let v = float_arg(name, v, span)?;
                         let t = s + v;
-                        c += if s.abs() >= v.abs() { (s - t) + v } else { (v - t) + s };
+                        c += if s.abs() >= v.abs() {
+                            (s - t) + v
+                        } else {
+                            (v - t) + s
+                        };
                         s = t;
                     }
                     Obj::Float(s + c)
@@ -988,7 +1275,13 @@ impl Interp<'_> {
         })
     }
 
-    fn random_fn(&mut self, b: Builtin, mut pos: Vec<Obj>, mut kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    fn random_fn(
+        &mut self,
+        b: Builtin,
+        mut pos: Vec<Obj>,
+        mut kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         use Builtin as B;
         let name = b.name();
         let value_err = |m: String| py_err("ValueError", span, m);
@@ -998,12 +1291,21 @@ impl Interp<'_> {
                 let a = take_kw(&mut kw, "a");
                 arity(name, &pos, &kw, 0, 2, span)?;
                 match a.or_else(|| pos.first().cloned()) {
-                    None | Some(Obj::None) => self.random = crate::script::modules::random::PyRandom::new(self.options.seed),
+                    None | Some(Obj::None) => {
+                        self.random =
+                            crate::script::modules::random::PyRandom::new(self.options.seed)
+                    }
                     Some(Obj::Int(i)) => self.random.seed_int(i128::from(i)),
                     Some(Obj::Bool(v)) => self.random.seed_int(i128::from(v)),
                     Some(Obj::Float(x)) => self.random.seed_float(x),
                     Some(other) => {
-                        return Err(type_err(span, format!("random.seed() takes an int or a float in gradviz scripts, not {}", other.type_name())));
+                        return Err(type_err(
+                            span,
+                            format!(
+                                "random.seed() takes an int or a float in gradviz scripts, not {}",
+                                other.type_name()
+                            ),
+                        ));
                     }
                 }
                 Obj::None
@@ -1014,7 +1316,10 @@ impl Interp<'_> {
             }
             B::RandUniform => {
                 arity(name, &pos, &kw, 2, 2, span)?;
-                let (a, c) = (float_arg(name, &pos[0], span)?, float_arg(name, &pos[1], span)?);
+                let (a, c) = (
+                    float_arg(name, &pos[0], span)?,
+                    float_arg(name, &pos[1], span)?,
+                );
                 Obj::Float(self.random.uniform(a, c))
             }
             B::RandRandint => {
@@ -1034,19 +1339,31 @@ impl Interp<'_> {
                 if stop.is_none() && step != 1 {
                     return Err(type_err(span, "Missing a non-None stop argument"));
                 }
-                Obj::Int(self.random.randrange(start, stop, step).map_err(value_err)?)
+                Obj::Int(
+                    self.random
+                        .randrange(start, stop, step)
+                        .map_err(value_err)?,
+                )
             }
             B::RandChoice => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 let n = self.len(&pos[0], span)?;
-                let i = self.random.choice_index(n).map_err(|m| py_err("IndexError", span, m))?;
+                let i = self
+                    .random
+                    .choice_index(n)
+                    .map_err(|m| py_err("IndexError", span, m))?;
                 self.get_item(&pos[0], &Obj::Int(i as i64), span)?
             }
             B::RandChoices => {
                 let k = take_kw(&mut kw, "k");
                 if take_kw(&mut kw, "weights").is_some_and(|w| !matches!(w, Obj::None)) {
                     return Err(Box::new(
-                        ScriptError::new(ErrorKind::Unsupported, span, "random.choices(weights=…) is not supported in scripts").help("use random.choices(population, k=n)"),
+                        ScriptError::new(
+                            ErrorKind::Unsupported,
+                            span,
+                            "random.choices(weights=…) is not supported in scripts",
+                        )
+                        .help("use random.choices(population, k=n)"),
                     ));
                 }
                 arity(name, &pos, &kw, 1, 1, span)?;
@@ -1056,13 +1373,22 @@ impl Interp<'_> {
                 };
                 self.check_size(k, span)?;
                 let items = self.collect(&pos[0], span)?;
-                let idx = self.random.choices_indices(items.len(), k).map_err(|m| py_err("IndexError", span, m))?;
+                let idx = self
+                    .random
+                    .choices_indices(items.len(), k)
+                    .map_err(|m| py_err("IndexError", span, m))?;
                 Obj::list(idx.into_iter().map(|i| items[i].clone()).collect())
             }
             B::RandShuffle => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 let Obj::List(l) = &pos[0] else {
-                    return Err(type_err(span, format!("'{}' object does not support item assignment", pos[0].type_name())));
+                    return Err(type_err(
+                        span,
+                        format!(
+                            "'{}' object does not support item assignment",
+                            pos[0].type_name()
+                        ),
+                    ));
                 };
                 let mut items = l.0.borrow_mut();
                 self.random.shuffle(&mut items);
@@ -1073,17 +1399,30 @@ impl Interp<'_> {
                 no_kw(name, &kw, span)?;
                 let k = match k.or_else(|| pos.get(1).cloned()) {
                     Some(v) => int_arg(&v, span)?,
-                    None => return Err(type_err(span, "sample() missing 1 required positional argument: 'k'")),
+                    None => {
+                        return Err(type_err(
+                            span,
+                            "sample() missing 1 required positional argument: 'k'",
+                        ));
+                    }
                 };
                 let population = pos.remove(0);
                 if matches!(population, Obj::Set(_) | Obj::Dict(_)) {
-                    return Err(type_err(span, "Population must be a sequence.  For dicts or sets, use sorted(d)."));
+                    return Err(type_err(
+                        span,
+                        "Population must be a sequence.  For dicts or sets, use sorted(d).",
+                    ));
                 }
                 let items = self.collect(&population, span)?;
                 if k < 0 {
-                    return Err(value_err("Sample larger than population or is negative".into()));
+                    return Err(value_err(
+                        "Sample larger than population or is negative".into(),
+                    ));
                 }
-                let idx = self.random.sample_indices(items.len(), k as usize).map_err(value_err)?;
+                let idx = self
+                    .random
+                    .sample_indices(items.len(), k as usize)
+                    .map_err(value_err)?;
                 Obj::list(idx.into_iter().map(|i| items[i].clone()).collect())
             }
             B::RandGauss | B::RandNormal => {
@@ -1098,7 +1437,11 @@ impl Interp<'_> {
                     Some(v) => float_arg(name, &v, span)?,
                     None => 1.0,
                 };
-                Obj::Float(if b == B::RandGauss { self.random.gauss(mu, sigma) } else { self.random.normalvariate(mu, sigma) })
+                Obj::Float(if b == B::RandGauss {
+                    self.random.gauss(mu, sigma)
+                } else {
+                    self.random.normalvariate(mu, sigma)
+                })
             }
             B::RandExpo => {
                 arity(name, &pos, &kw, 0, 1, span)?;
@@ -1114,9 +1457,21 @@ impl Interp<'_> {
             }
             B::RandTriangular => {
                 arity(name, &pos, &kw, 0, 3, span)?;
-                let low = pos.first().map(|v| float_arg(name, v, span)).transpose()?.unwrap_or(0.0);
-                let high = pos.get(1).map(|v| float_arg(name, v, span)).transpose()?.unwrap_or(1.0);
-                let mode = pos.get(2).filter(|v| !matches!(v, Obj::None)).map(|v| float_arg(name, v, span)).transpose()?;
+                let low = pos
+                    .first()
+                    .map(|v| float_arg(name, v, span))
+                    .transpose()?
+                    .unwrap_or(0.0);
+                let high = pos
+                    .get(1)
+                    .map(|v| float_arg(name, v, span))
+                    .transpose()?
+                    .unwrap_or(1.0);
+                let mode = pos
+                    .get(2)
+                    .filter(|v| !matches!(v, Obj::None))
+                    .map(|v| float_arg(name, v, span))
+                    .transpose()?;
                 Obj::Float(self.random.triangular(low, high, mode))
             }
             B::RandGetrandbits => {
@@ -1150,7 +1505,19 @@ fn round(v: &Obj, nd: Option<Obj>, span: Span) -> R<Obj> {
         }
         (Obj::Float(x), None) => {
             if !x.is_finite() {
-                return Err(py_err(if x.is_nan() { "ValueError" } else { "OverflowError" }, span, if x.is_nan() { "cannot convert float NaN to integer" } else { "cannot convert float infinity to integer" }));
+                return Err(py_err(
+                    if x.is_nan() {
+                        "ValueError"
+                    } else {
+                        "OverflowError"
+                    },
+                    span,
+                    if x.is_nan() {
+                        "cannot convert float NaN to integer"
+                    } else {
+                        "cannot convert float infinity to integer"
+                    },
+                ));
             }
             let r = x.round_ties_even();
             if r.abs() >= 9.2e18 {
@@ -1162,7 +1529,10 @@ fn round(v: &Obj, nd: Option<Obj>, span: Span) -> R<Obj> {
             let n = int_arg(&n, span)?;
             Ok(Obj::Float(round_float(*x, n)))
         }
-        (other, _) => Err(type_err(span, format!("type {} doesn't define __round__ method", other.type_name()))),
+        (other, _) => Err(type_err(
+            span,
+            format!("type {} doesn't define __round__ method", other.type_name()),
+        )),
     }
 }
 
@@ -1194,7 +1564,16 @@ fn parse_float(s: &str, span: Span) -> R<f64> {
         "nan" | "+nan" | "-nan" => Some(f64::NAN),
         _ => t.parse::<f64>().ok().filter(|_| !t.contains(['i', 'n'])),
     };
-    v.ok_or_else(|| py_err("ValueError", span, format!("could not convert string to float: {}", crate::pyfmt::repr_str(s))))
+    v.ok_or_else(|| {
+        py_err(
+            "ValueError",
+            span,
+            format!(
+                "could not convert string to float: {}",
+                crate::pyfmt::repr_str(s)
+            ),
+        )
+    })
 }
 
 /// `type(v)`.
@@ -1228,7 +1607,13 @@ fn is_instance(v: &Obj, class: &Obj, span: Span) -> R<bool> {
             _ => false,
         },
         other => {
-            return Err(type_err(span, format!("isinstance() arg 2 must be a type, a tuple of types, or a union, not {}", a_type(other))));
+            return Err(type_err(
+                span,
+                format!(
+                    "isinstance() arg 2 must be a type, a tuple of types, or a union, not {}",
+                    a_type(other)
+                ),
+            ));
         }
     })
 }
@@ -1244,7 +1629,9 @@ fn erf(x: f64) -> f64 {
                     + t * (0.096_784_18
                         + t * (-0.186_288_06
                             + t * (0.278_868_07
-                                + t * (-1.135_203_98 + t * (1.488_515_87 + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
+                                + t * (-1.135_203_98
+                                    + t * (1.488_515_87
+                                        + t * (-0.822_152_23 + t * 0.170_872_77)))))))))
             .exp();
     if x >= 0.0 { y } else { -y }
 }

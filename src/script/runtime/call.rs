@@ -18,7 +18,11 @@ const MICROGRAD_NN: &str = include_str!("../modules/micrograd_nn.py");
 impl Interp<'_> {
     /// A function object for `def` or `lambda`, capturing its free variables.
     pub fn make_function(&mut self, def: &Rc<FuncDef>, defaults: Vec<Obj>, f: &Frame) -> Obj {
-        let closure = def.free.iter().map(|i| f.cells[*i as usize].clone()).collect();
+        let closure = def
+            .free
+            .iter()
+            .map(|i| f.cells[*i as usize].clone())
+            .collect();
         Obj::Func(Rc::new(Function {
             def: def.clone(),
             defaults,
@@ -49,7 +53,11 @@ impl Interp<'_> {
         }
         let body = &def.body;
         let ns = Rc::new(RefCell::new(IndexMap::new()));
-        let mut cells: Vec<_> = body.cells.iter().map(|_| Rc::new(RefCell::new(None))).collect();
+        let mut cells: Vec<_> = body
+            .cells
+            .iter()
+            .map(|_| Rc::new(RefCell::new(None)))
+            .collect();
         cells.extend(body.free.iter().map(|i| f.cells[*i as usize].clone()));
         let mut frame = Frame {
             locals: vec![None; body.locals as usize],
@@ -77,7 +85,13 @@ impl Interp<'_> {
     }
 
     /// Calls any callable.
-    pub fn call(&mut self, callee: &Obj, mut pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn call(
+        &mut self,
+        callee: &Obj,
+        mut pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         match callee {
             Obj::Func(func) => self.call_function(func, pos, kw, span),
             Obj::Method(m) => {
@@ -95,19 +109,32 @@ impl Interp<'_> {
                     pos.insert(0, callee.clone());
                     self.call_bound(callee, &m, pos, kw, span)
                 }
-                None => Err(type_err(span, format!("'{}' object is not callable", inst.class.name))),
+                None => Err(type_err(
+                    span,
+                    format!("'{}' object is not callable", inst.class.name),
+                )),
             },
             Obj::Wrapper(w) if w.0 == WrapKind::Static => {
                 let inner = w.1.clone();
                 self.call(&inner, pos, kw, span)
             }
-            other => Err(type_err(span, format!("'{}' object is not callable", other.type_name()))),
+            other => Err(type_err(
+                span,
+                format!("'{}' object is not callable", other.type_name()),
+            )),
         }
     }
 
     /// Calls a method found on `this`'s class with `this` first in `pos`:
     /// the values it makes join `this`'s cluster.
-    fn call_bound(&mut self, this: &Obj, method: &Obj, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    fn call_bound(
+        &mut self,
+        this: &Obj,
+        method: &Obj,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let group = match this {
             Obj::Instance(inst) if self.options.object_groups => Some(self.group_of(inst)),
             _ => None,
@@ -135,7 +162,13 @@ impl Interp<'_> {
     }
 
     /// Calls a script function.
-    pub fn call_function(&mut self, func: &Rc<Function>, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn call_function(
+        &mut self,
+        func: &Rc<Function>,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let def = &func.def;
         let locals = self.bind(func, pos, kw, span)?;
         let mut frame = Frame {
@@ -162,7 +195,13 @@ impl Interp<'_> {
 
     /// Binds arguments to a function's parameters, as CPython does, with its
     /// messages.
-    fn bind(&mut self, func: &Function, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Vec<Option<Obj>>> {
+    fn bind(
+        &mut self,
+        func: &Function,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Vec<Option<Obj>>> {
         let def = &func.def;
         let name = &def.name;
         let mut locals: Vec<Option<Obj>> = vec![None; def.locals as usize];
@@ -177,13 +216,22 @@ impl Interp<'_> {
             } else {
                 let with_defaults = def.params[..npos].iter().filter(|p| p.has_default).count();
                 let takes = if with_defaults > 0 {
-                    format!("from {} to {npos} positional arguments", npos - with_defaults)
+                    format!(
+                        "from {} to {npos} positional arguments",
+                        npos - with_defaults
+                    )
                 } else {
-                    format!("{npos} positional argument{}", if npos == 1 { "" } else { "s" })
+                    format!(
+                        "{npos} positional argument{}",
+                        if npos == 1 { "" } else { "s" }
+                    )
                 };
                 return Err(type_err(
                     span,
-                    format!("{name}() takes {takes} but {given} {} given", if given == 1 { "was" } else { "were" }),
+                    format!(
+                        "{name}() takes {takes} but {given} {} given",
+                        if given == 1 { "was" } else { "were" }
+                    ),
                 ));
             }
         }
@@ -195,7 +243,10 @@ impl Interp<'_> {
             match def.params.iter().position(|p| p.name == k) {
                 Some(i) => {
                     if locals[i].is_some() {
-                        return Err(type_err(span, format!("{name}() got multiple values for argument '{k}'")));
+                        return Err(type_err(
+                            span,
+                            format!("{name}() got multiple values for argument '{k}'"),
+                        ));
                     }
                     locals[i] = Some(v);
                 }
@@ -203,12 +254,16 @@ impl Interp<'_> {
                     varkw.insert(super::object::Key::Str(k.clone()), (Obj::Str(k), v));
                 }
                 None => {
-                    return Err(type_err(span, format!("{name}() got an unexpected keyword argument '{k}'")));
+                    return Err(type_err(
+                        span,
+                        format!("{name}() got an unexpected keyword argument '{k}'"),
+                    ));
                 }
             }
         }
         if let Some(slot) = def.varkw {
-            locals[slot as usize] = Some(Obj::Dict(Rc::new(super::object::Dict(RefCell::new(varkw)))));
+            locals[slot as usize] =
+                Some(Obj::Dict(Rc::new(super::object::Dict(RefCell::new(varkw)))));
         }
         let mut defaults = func.defaults.iter();
         let mut missing = Vec::new();
@@ -233,7 +288,10 @@ impl Interp<'_> {
                 };
                 return Err(type_err(
                     span,
-                    format!("{name}() missing {n} required {what} argument{}: {names}", if n == 1 { "" } else { "s" }),
+                    format!(
+                        "{name}() missing {n} required {what} argument{}: {names}",
+                        if n == 1 { "" } else { "s" }
+                    ),
                 ));
             }
         }
@@ -241,7 +299,13 @@ impl Interp<'_> {
     }
 
     /// `Class(args)`: a new instance, initialised by `__init__`.
-    fn instantiate(&mut self, class: &Rc<Class>, mut pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    fn instantiate(
+        &mut self,
+        class: &Rc<Class>,
+        mut pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let serial = class.count.get();
         class.count.set(serial + 1);
         let inst = Obj::Instance(Rc::new(Instance {
@@ -262,7 +326,10 @@ impl Interp<'_> {
                 }
             }
             None if !pos.is_empty() || !kw.is_empty() => {
-                return Err(type_err(span, format!("{}() takes no arguments", class.name)));
+                return Err(type_err(
+                    span,
+                    format!("{}() takes no arguments", class.name),
+                ));
             }
             None => {}
         }
@@ -270,7 +337,14 @@ impl Interp<'_> {
     }
 
     /// `obj.name(args)` without making a bound method first.
-    pub fn call_method(&mut self, obj: Obj, name: &str, mut pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn call_method(
+        &mut self,
+        obj: Obj,
+        name: &str,
+        mut pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         match &obj {
             Obj::Instance(inst) => {
                 if let Some(v) = inst.dict.borrow().get(name).cloned() {
@@ -311,7 +385,12 @@ impl Interp<'_> {
                     Some(v) => self.bind_attr(obj, v, span),
                     None if name == "__class__" => Ok(Obj::Class(inst.class.clone())),
                     None if name == "__dict__" => {
-                        let items = inst.dict.borrow().iter().map(|(k, v)| (Obj::Str(k.clone()), v.clone())).collect();
+                        let items = inst
+                            .dict
+                            .borrow()
+                            .iter()
+                            .map(|(k, v)| (Obj::Str(k.clone()), v.clone()))
+                            .collect();
                         self.make_dict(items, span)
                     }
                     None => Err(py_err(
@@ -322,10 +401,14 @@ impl Interp<'_> {
                 }
             }
             Obj::Class(c) => match c.lookup(name) {
-                Some(Obj::Wrapper(w)) if w.0 == WrapKind::ClassMethod => Ok(Obj::Method(Rc::new((obj.clone(), w.1.clone())))),
+                Some(Obj::Wrapper(w)) if w.0 == WrapKind::ClassMethod => {
+                    Ok(Obj::Method(Rc::new((obj.clone(), w.1.clone()))))
+                }
                 Some(Obj::Wrapper(w)) if w.0 == WrapKind::Static => Ok(w.1.clone()),
                 Some(v) => Ok(v),
-                None if name == "__name__" || name == "__qualname__" => Ok(Obj::Str(c.name.clone())),
+                None if name == "__name__" || name == "__qualname__" => {
+                    Ok(Obj::Str(c.name.clone()))
+                }
                 None if name == "__module__" => Ok(Obj::Str(c.module.clone())),
                 None => Err(py_err(
                     "AttributeError",
@@ -339,7 +422,11 @@ impl Interp<'_> {
             Obj::Func(func) => match name {
                 "__name__" => Ok(Obj::Str(func.def.name.clone())),
                 "__qualname__" => Ok(Obj::Str(func.def.qualname.clone())),
-                _ => Err(py_err("AttributeError", span, format!("'function' object has no attribute '{name}'"))),
+                _ => Err(py_err(
+                    "AttributeError",
+                    span,
+                    format!("'function' object has no attribute '{name}'"),
+                )),
             },
             Obj::Builtin(b) if name == "__name__" => Ok(Obj::str(b.name())),
             Obj::Exception(e) if name == "args" => Ok(Obj::tuple(vec![Obj::Str(e.1.clone())])),
@@ -390,7 +477,11 @@ impl Interp<'_> {
         match found {
             Some(v) => self.bind_attr(obj, v, span),
             None if name == "__init__" => Ok(Obj::Builtin(super::builtins::Builtin::ObjectInit)),
-            None => Err(py_err("AttributeError", span, format!("'super' object has no attribute '{name}'"))),
+            None => Err(py_err(
+                "AttributeError",
+                span,
+                format!("'super' object has no attribute '{name}'"),
+            )),
         }
     }
 
@@ -401,7 +492,14 @@ impl Interp<'_> {
                 if let Some(Obj::Wrapper(w)) = inst.class.lookup(name)
                     && w.0 == WrapKind::Property
                 {
-                    return Err(py_err("AttributeError", span, format!("property '{name}' of '{}' object has no setter", inst.class.name)));
+                    return Err(py_err(
+                        "AttributeError",
+                        span,
+                        format!(
+                            "property '{name}' of '{}' object has no setter",
+                            inst.class.name
+                        ),
+                    ));
                 }
                 inst.dict.borrow_mut().insert(name.into(), v);
                 Ok(())
@@ -430,16 +528,25 @@ impl Interp<'_> {
                 ..Namespace::default()
             });
             let module = crate::script::front::parse(MICROGRAD_NN).map_err(Box::new)?;
-            let code = crate::script::compile::module(&module, &mut ns.names.borrow_mut(), false).map_err(Box::new)?;
+            let code = crate::script::compile::module(&module, &mut ns.names.borrow_mut(), false)
+                .map_err(Box::new)?;
             // Placed before it runs: its own imports find it.
-            let m = Obj::Module(Rc::new(Module { name, ns: Some(ns.clone()) }));
+            let m = Obj::Module(Rc::new(Module {
+                name,
+                ns: Some(ns.clone()),
+            }));
             self.modules.push((name, m));
             self.run_module(&code, &ns).map_err(|mut e| {
                 e.function = Some("micrograd.nn".into());
                 e.span = span;
                 e
             })?;
-            return Ok(self.modules.iter().find(|(n, _)| *n == name).map(|(_, m)| m.clone()).unwrap_or(Obj::None));
+            return Ok(self
+                .modules
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, m)| m.clone())
+                .unwrap_or(Obj::None));
         } else {
             None
         };
@@ -451,13 +558,19 @@ impl Interp<'_> {
     fn module_attr(&mut self, m: &Rc<Module>, name: &str, span: Span) -> R<Obj> {
         if let Some(ns) = &m.ns {
             return ns.get(name).ok_or_else(|| {
-                py_err("AttributeError", span, format!("module '{}' has no attribute '{name}'", m.name))
+                py_err(
+                    "AttributeError",
+                    span,
+                    format!("module '{}' has no attribute '{name}'", m.name),
+                )
             });
         }
         match (m.name, name) {
             ("micrograd", "engine") => return self.import("micrograd.engine", span),
             ("micrograd", "nn") => return self.import("micrograd.nn", span),
-            ("micrograd.engine", "Value") => return Ok(Obj::Builtin(super::builtins::Builtin::Value)),
+            ("micrograd.engine", "Value") => {
+                return Ok(Obj::Builtin(super::builtins::Builtin::Value));
+            }
             _ => {}
         }
         if let Some(v) = super::builtins::module_attr(m.name, name) {
@@ -466,7 +579,10 @@ impl Interp<'_> {
         Err(py_err(
             "AttributeError",
             span,
-            format!("module '{}' has no attribute '{name}' in gradviz scripts", m.name),
+            format!(
+                "module '{}' has no attribute '{name}' in gradviz scripts",
+                m.name
+            ),
         )
         .map_help_module(m.name))
     }

@@ -49,26 +49,30 @@ impl Interp<'_> {
                     }
                 }
             }
-            Stmt::AugAssign(target, op, value, span) => self.aug_assign(target, *op, value, *span, f)?,
+            Stmt::AugAssign(target, op, value, span) => {
+                self.aug_assign(target, *op, value, *span, f)?
+            }
             Stmt::If(test, body, orelse) => {
                 let t = self.eval(test, f)?;
-                let branch = if self.truthy(&t, Span::default())? { body } else { orelse };
+                let branch = if self.truthy(&t, Span::default())? {
+                    body
+                } else {
+                    orelse
+                };
                 return self.block(branch, f);
             }
-            Stmt::While(test, body, orelse) => {
-                loop {
-                    let t = self.eval(test, f)?;
-                    if !self.truthy(&t, Span::default())? {
-                        return self.block(orelse, f);
-                    }
-                    self.tick(Span::default())?;
-                    match self.block(body, f)? {
-                        Flow::Break => break,
-                        Flow::Return(v) => return Ok(Flow::Return(v)),
-                        Flow::Normal | Flow::Continue => {}
-                    }
+            Stmt::While(test, body, orelse) => loop {
+                let t = self.eval(test, f)?;
+                if !self.truthy(&t, Span::default())? {
+                    return self.block(orelse, f);
                 }
-            }
+                self.tick(Span::default())?;
+                match self.block(body, f)? {
+                    Flow::Break => break,
+                    Flow::Return(v) => return Ok(Flow::Return(v)),
+                    Flow::Normal | Flow::Continue => {}
+                }
+            },
             Stmt::For(target, iter, body, orelse, span) => {
                 let it = self.eval(iter, f)?;
                 let it = self.iter(&it, *span)?;
@@ -95,7 +99,10 @@ impl Interp<'_> {
                 return Ok(Flow::Return(v));
             }
             Stmt::Def(target, def, defaults) => {
-                let defaults = defaults.iter().map(|d| self.eval(d, f)).collect::<R<Vec<_>>>()?;
+                let defaults = defaults
+                    .iter()
+                    .map(|d| self.eval(d, f))
+                    .collect::<R<Vec<_>>>()?;
                 let func = self.make_function(def, defaults, f);
                 self.assign(target, func, f)?;
             }
@@ -109,7 +116,7 @@ impl Interp<'_> {
                     let text = match msg {
                         Some(m) => {
                             let m = self.eval(m, f)?;
-                            self.to_str(&m, *span)?
+                            self.str_of(&m, *span)?
                         }
                         None => String::new(),
                     };
@@ -143,7 +150,11 @@ impl Interp<'_> {
             }
             Stmt::Raise(exc, span) => {
                 let Some(exc) = exc else {
-                    return Err(py_err("RuntimeError", *span, "No active exception to reraise"));
+                    return Err(py_err(
+                        "RuntimeError",
+                        *span,
+                        "No active exception to reraise",
+                    ));
                 };
                 let v = self.eval(exc, f)?;
                 let v = match v {
@@ -159,7 +170,10 @@ impl Interp<'_> {
                     }
                     other => type_err(
                         *span,
-                        format!("exceptions must derive from BaseException, not {}", other.type_name()),
+                        format!(
+                            "exceptions must derive from BaseException, not {}",
+                            other.type_name()
+                        ),
                     ),
                 });
             }
@@ -168,7 +182,14 @@ impl Interp<'_> {
         Ok(Flow::Normal)
     }
 
-    fn aug_assign(&mut self, target: &Target, op: BinOp, value: &Expr, span: Span, f: &mut Frame) -> R<()> {
+    fn aug_assign(
+        &mut self,
+        target: &Target,
+        op: BinOp,
+        value: &Expr,
+        span: Span,
+        f: &mut Frame,
+    ) -> R<()> {
         match target {
             Target::Var(var, _, vspan) => {
                 let cur = self.load(var, *vspan, f)?;
@@ -237,7 +258,10 @@ impl Interp<'_> {
             }
             Target::Unpack(targets, star, span) => {
                 let items = self.collect(&v, *span).map_err(|_| {
-                    type_err(*span, format!("cannot unpack non-iterable {} object", v.type_name()))
+                    type_err(
+                        *span,
+                        format!("cannot unpack non-iterable {} object", v.type_name()),
+                    )
                 })?;
                 let n = targets.len();
                 match star {
@@ -246,7 +270,10 @@ impl Interp<'_> {
                             let msg = if items.len() > n {
                                 format!("too many values to unpack (expected {n})")
                             } else {
-                                format!("not enough values to unpack (expected {n}, got {})", items.len())
+                                format!(
+                                    "not enough values to unpack (expected {n}, got {})",
+                                    items.len()
+                                )
                             };
                             return Err(py_err("ValueError", *span, msg));
                         }
@@ -293,7 +320,10 @@ impl Interp<'_> {
                     Var::Cell(i) => *f.cells[*i as usize].borrow_mut() = None,
                     Var::Global(g) => f.ns.slots.borrow_mut()[*g as usize] = None,
                     Var::Class(name, g) => {
-                        let removed = f.class_ns.as_ref().and_then(|ns| ns.borrow_mut().shift_remove(&**name));
+                        let removed = f
+                            .class_ns
+                            .as_ref()
+                            .and_then(|ns| ns.borrow_mut().shift_remove(&**name));
                         if removed.is_none() {
                             f.ns.slots.borrow_mut()[*g as usize] = None;
                         }
@@ -309,7 +339,11 @@ impl Interp<'_> {
             Target::Attr(obj, name, span) => {
                 let o = self.eval(obj, f)?;
                 match &o {
-                    Obj::Instance(inst) if inst.dict.borrow_mut().shift_remove(&**name).is_some() => Ok(()),
+                    Obj::Instance(inst)
+                        if inst.dict.borrow_mut().shift_remove(&**name).is_some() =>
+                    {
+                        Ok(())
+                    }
                     _ => Err(py_err(
                         "AttributeError",
                         *span,
@@ -385,12 +419,15 @@ impl Interp<'_> {
         {
             return Ok(b);
         }
-        let local = matches!(var, Var::Local(_)) || (matches!(var, Var::Cell(_)) && (*var_index(var) as usize) < f.def.cells.len());
+        let local = matches!(var, Var::Local(_))
+            || (matches!(var, Var::Cell(_)) && (*var_index(var) as usize) < f.def.cells.len());
         if local {
             return Err(py_err(
                 "UnboundLocalError",
                 span,
-                format!("cannot access local variable '{name}' where it is not associated with a value"),
+                format!(
+                    "cannot access local variable '{name}' where it is not associated with a value"
+                ),
             )
             .map_label("assigned later in this function")
             .map_help("assign it before this line, or declare it `global` to use the module's"));
@@ -528,7 +565,10 @@ impl Interp<'_> {
             }
             Expr::FString(parts) => Ok(Obj::Str(self.fstring(parts, f)?.into())),
             Expr::Lambda(def, defaults) => {
-                let defaults = defaults.iter().map(|d| self.eval(d, f)).collect::<R<Vec<_>>>()?;
+                let defaults = defaults
+                    .iter()
+                    .map(|d| self.eval(d, f))
+                    .collect::<R<Vec<_>>>()?;
                 Ok(self.make_function(def, defaults, f))
             }
             Expr::Comp(def) => self.comprehension(def, f),
@@ -542,7 +582,11 @@ impl Interp<'_> {
                 let first = self.load(first, *span, f)?;
                 match class {
                     Obj::Class(c) => Ok(Obj::Super(Rc::new((c, first)))),
-                    _ => Err(py_err("RuntimeError", *span, "super(): __class__ cell not found")),
+                    _ => Err(py_err(
+                        "RuntimeError",
+                        *span,
+                        "super(): __class__ cell not found",
+                    )),
                 }
             }
         }
@@ -566,7 +610,7 @@ impl Interp<'_> {
 
     /// Evaluates call arguments: positional (with `*` unpacked) and keyword
     /// (with `**` unpacked).
-    pub fn args(&mut self, args: &[Arg], f: &mut Frame) -> R<(Vec<Obj>, Vec<(Rc<str>, Obj)>)> {
+    pub fn args(&mut self, args: &[Arg], f: &mut Frame) -> R<super::object::Args> {
         let mut pos = Vec::with_capacity(args.len());
         let mut kw = Vec::new();
         for a in args {
@@ -602,7 +646,11 @@ impl Interp<'_> {
         let first = self.eval(&def.first_iter, f)?;
         let first = self.iter(&first, def.span)?;
         let scope = &def.scope;
-        let mut cells: Vec<_> = scope.cells.iter().map(|_| Rc::new(RefCell::new(None))).collect();
+        let mut cells: Vec<_> = scope
+            .cells
+            .iter()
+            .map(|_| Rc::new(RefCell::new(None)))
+            .collect();
         cells.extend(scope.free.iter().map(|i| f.cells[*i as usize].clone()));
         let frame = Frame {
             locals: vec![None; scope.locals as usize],
@@ -617,7 +665,9 @@ impl Interp<'_> {
             iters: vec![first],
         };
         match def.kind {
-            CompKind::Gen => Ok(Obj::Iter(Rc::new(RefCell::new(Iter::Comp(Box::new(state)))))),
+            CompKind::Gen => Ok(Obj::Iter(Rc::new(RefCell::new(Iter::Comp(Box::new(
+                state,
+            )))))),
             CompKind::List => {
                 let mut out = Vec::new();
                 while let Some((v, _)) = self.comp_step(&mut state)? {
@@ -677,7 +727,10 @@ impl Interp<'_> {
                 continue;
             }
             if lvl + 1 < k {
-                let next = def.clauses[lvl + 1].iter.as_ref().expect("inner clauses have iterables");
+                let next = def.clauses[lvl + 1]
+                    .iter
+                    .as_ref()
+                    .expect("inner clauses have iterables");
                 let v = self.eval(next, &mut st.frame)?;
                 let it = self.iter(&v, def.span)?;
                 st.iters.push(it);

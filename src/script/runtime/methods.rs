@@ -8,20 +8,70 @@ use super::{Interp, R, py_err, type_err};
 use crate::script::error::Span;
 
 const STR: &[&str] = &[
-    "join", "split", "rsplit", "strip", "lstrip", "rstrip", "upper", "lower", "title", "capitalize", "replace",
-    "startswith", "endswith", "find", "rfind", "index", "count", "format", "center", "ljust", "rjust", "zfill",
-    "isdigit", "isalpha", "isalnum", "isspace", "isupper", "islower", "splitlines", "partition", "swapcase",
+    "join",
+    "split",
+    "rsplit",
+    "strip",
+    "lstrip",
+    "rstrip",
+    "upper",
+    "lower",
+    "title",
+    "capitalize",
+    "replace",
+    "startswith",
+    "endswith",
+    "find",
+    "rfind",
+    "index",
+    "count",
+    "format",
+    "center",
+    "ljust",
+    "rjust",
+    "zfill",
+    "isdigit",
+    "isalpha",
+    "isalnum",
+    "isspace",
+    "isupper",
+    "islower",
+    "splitlines",
+    "partition",
+    "swapcase",
 ];
 const LIST: &[&str] = &[
-    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "clear", "copy",
+    "append", "extend", "pop", "insert", "remove", "index", "count", "sort", "reverse", "clear",
+    "copy",
 ];
 const TUPLE: &[&str] = &["index", "count"];
 const DICT: &[&str] = &[
-    "items", "keys", "values", "get", "setdefault", "update", "pop", "popitem", "clear", "copy",
+    "items",
+    "keys",
+    "values",
+    "get",
+    "setdefault",
+    "update",
+    "pop",
+    "popitem",
+    "clear",
+    "copy",
 ];
 const SET: &[&str] = &[
-    "add", "remove", "discard", "pop", "clear", "copy", "update", "union", "intersection", "difference",
-    "issubset", "issuperset", "isdisjoint", "symmetric_difference",
+    "add",
+    "remove",
+    "discard",
+    "pop",
+    "clear",
+    "copy",
+    "update",
+    "union",
+    "intersection",
+    "difference",
+    "issubset",
+    "issuperset",
+    "isdisjoint",
+    "symmetric_difference",
 ];
 const FLOAT: &[&str] = &["is_integer", "hex", "as_integer_ratio", "conjugate"];
 const INT: &[&str] = &["bit_length", "conjugate"];
@@ -41,9 +91,19 @@ pub fn has_method(obj: &Obj, name: &str) -> bool {
     table.contains(&name)
 }
 
-fn nargs(name: &str, pos: &[Obj], kw: &[(Rc<str>, Obj)], min: usize, max: usize, span: Span) -> R<()> {
+fn nargs(
+    name: &str,
+    pos: &[Obj],
+    kw: &[(Rc<str>, Obj)],
+    min: usize,
+    max: usize,
+    span: Span,
+) -> R<()> {
     if let Some((k, _)) = kw.first() {
-        return Err(type_err(span, format!("{name}() takes no keyword arguments (got '{k}')")));
+        return Err(type_err(
+            span,
+            format!("{name}() takes no keyword arguments (got '{k}')"),
+        ));
     }
     if pos.len() < min || pos.len() > max {
         let what = if min == max {
@@ -53,7 +113,10 @@ fn nargs(name: &str, pos: &[Obj], kw: &[(Rc<str>, Obj)], min: usize, max: usize,
         } else {
             format!("at most {max} argument{}", if max == 1 { "" } else { "s" })
         };
-        return Err(type_err(span, format!("{name}() takes {what} ({} given)", pos.len())));
+        return Err(type_err(
+            span,
+            format!("{name}() takes {what} ({} given)", pos.len()),
+        ));
     }
     Ok(())
 }
@@ -61,13 +124,23 @@ fn nargs(name: &str, pos: &[Obj], kw: &[(Rc<str>, Obj)], min: usize, max: usize,
 fn str_arg<'a>(name: &str, v: &'a Obj, span: Span) -> R<&'a str> {
     match v {
         Obj::Str(s) => Ok(s),
-        other => Err(type_err(span, format!("{name}() argument must be str, not {}", other.type_name()))),
+        other => Err(type_err(
+            span,
+            format!("{name}() argument must be str, not {}", other.type_name()),
+        )),
     }
 }
 
 impl Interp<'_> {
     /// `obj.name(args)` for a built-in object.
-    pub fn builtin_method(&mut self, obj: Obj, name: &str, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn builtin_method(
+        &mut self,
+        obj: Obj,
+        name: &str,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         if !has_method(&obj, name) {
             // Not a method: an attribute that may be callable, or the error.
             let attr = self.get_attr(&obj, name, span)?;
@@ -88,18 +161,29 @@ impl Interp<'_> {
                 Ok(match name {
                     "is_integer" => Obj::Bool(x.fract() == 0.0),
                     "conjugate" => Obj::Float(*x),
-                    _ => return Err(py_err("AttributeError", span, format!("float.{name}() is not supported in scripts"))),
+                    _ => {
+                        return Err(py_err(
+                            "AttributeError",
+                            span,
+                            format!("float.{name}() is not supported in scripts"),
+                        ));
+                    }
                 })
             }
             Obj::Int(_) | Obj::Bool(_) => {
                 nargs(name, &pos, &kw, 0, 0, span)?;
                 let i = obj.as_int().unwrap_or(0);
                 Ok(match name {
-                    "bit_length" => Obj::Int(64 - i64::from(i.unsigned_abs().leading_zeros() as u8)),
+                    "bit_length" => {
+                        Obj::Int(64 - i64::from(i.unsigned_abs().leading_zeros() as u8))
+                    }
                     _ => Obj::Int(i),
                 })
             }
-            _ => Err(type_err(span, format!("'{}' object has no method '{name}'", obj.type_name()))),
+            _ => Err(type_err(
+                span,
+                format!("'{}' object has no method '{name}'", obj.type_name()),
+            )),
         }
     }
 
@@ -115,13 +199,26 @@ impl Interp<'_> {
         }
         if name == "index" {
             let shown = self.repr(x, span)?;
-            return Err(py_err("ValueError", span, format!("{shown} is not in {what}")));
+            return Err(py_err(
+                "ValueError",
+                span,
+                format!("{shown} is not in {what}"),
+            ));
         }
         Ok(Obj::Int(count))
     }
 
-    fn list_method(&mut self, obj: &Obj, name: &str, mut pos: Vec<Obj>, mut kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
-        let Obj::List(list) = obj else { return Ok(Obj::None) };
+    fn list_method(
+        &mut self,
+        obj: &Obj,
+        name: &str,
+        mut pos: Vec<Obj>,
+        mut kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
+        let Obj::List(list) = obj else {
+            return Ok(Obj::None);
+        };
         Ok(match name {
             "append" => {
                 nargs(name, &pos, &kw, 1, 1, span)?;
@@ -155,7 +252,9 @@ impl Interp<'_> {
                 nargs(name, &pos, &kw, 2, 2, span)?;
                 let mut items = list.0.borrow_mut();
                 let n = items.len() as i64;
-                let i = pos[0].as_int().ok_or_else(|| type_err(span, "'float' object cannot be interpreted as an integer"))?;
+                let i = pos[0].as_int().ok_or_else(|| {
+                    type_err(span, "'float' object cannot be interpreted as an integer")
+                })?;
                 let i = if i < 0 { (i + n).max(0) } else { i.min(n) } as usize;
                 items.insert(i, pos.remove(1));
                 Obj::None
@@ -175,15 +274,27 @@ impl Interp<'_> {
                 nargs(name, &pos, &kw, 1, 3, span)?;
                 let items = list.0.borrow().clone();
                 let start = pos.get(1).and_then(Obj::as_int).unwrap_or(0).max(0) as usize;
-                let found = self.seq_search(&items[start.min(items.len())..], name, &pos[0], span, "list")?;
+                let found = self.seq_search(
+                    &items[start.min(items.len())..],
+                    name,
+                    &pos[0],
+                    span,
+                    "list",
+                )?;
                 match (name, found) {
                     ("index", Obj::Int(i)) => Obj::Int(i + start as i64),
                     (_, v) => v,
                 }
             }
             "sort" => {
-                let key = kw.iter().position(|(k, _)| &**k == "key").map(|i| kw.remove(i).1);
-                let reverse = kw.iter().position(|(k, _)| &**k == "reverse").map(|i| kw.remove(i).1);
+                let key = kw
+                    .iter()
+                    .position(|(k, _)| &**k == "key")
+                    .map(|i| kw.remove(i).1);
+                let reverse = kw
+                    .iter()
+                    .position(|(k, _)| &**k == "reverse")
+                    .map(|i| kw.remove(i).1);
                 nargs(name, &pos, &kw, 0, 0, span)?;
                 let reverse = match reverse {
                     Some(r) => self.truthy(&r, span)?,
@@ -212,21 +323,29 @@ impl Interp<'_> {
         })
     }
 
-    fn dict_method(&mut self, obj: &Obj, name: &str, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
-        let Obj::Dict(d) = obj else { return Ok(Obj::None) };
+    fn dict_method(
+        &mut self,
+        obj: &Obj,
+        name: &str,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
+        let Obj::Dict(d) = obj else {
+            return Ok(Obj::None);
+        };
         Ok(match name {
             "items" | "keys" | "values" => {
                 nargs(name, &pos, &kw, 0, 0, span)?;
-                let v: Vec<Obj> = d
-                    .0
-                    .borrow()
-                    .values()
-                    .map(|(k, v)| match name {
-                        "items" => Obj::tuple(vec![k.clone(), v.clone()]),
-                        "keys" => k.clone(),
-                        _ => v.clone(),
-                    })
-                    .collect();
+                let v: Vec<Obj> =
+                    d.0.borrow()
+                        .values()
+                        .map(|(k, v)| match name {
+                            "items" => Obj::tuple(vec![k.clone(), v.clone()]),
+                            "keys" => k.clone(),
+                            _ => v.clone(),
+                        })
+                        .collect();
                 Obj::list(v)
             }
             "get" => {
@@ -241,15 +360,26 @@ impl Interp<'_> {
                 nargs(name, &pos, &kw, 1, 2, span)?;
                 let k = self.key(&pos[0], span)?;
                 let default = pos.get(1).cloned().unwrap_or(Obj::None);
-                d.0.borrow_mut().entry(k).or_insert((pos[0].clone(), default)).1.clone()
+                d.0.borrow_mut()
+                    .entry(k)
+                    .or_insert((pos[0].clone(), default))
+                    .1
+                    .clone()
             }
             "update" => {
                 if pos.len() > 1 {
-                    return Err(type_err(span, format!("update expected at most 1 argument, got {}", pos.len())));
+                    return Err(type_err(
+                        span,
+                        format!("update expected at most 1 argument, got {}", pos.len()),
+                    ));
                 }
                 let other = self.call_builtin(super::builtins::Builtin::Dict, pos, kw, span)?;
                 if let Obj::Dict(o) = other {
-                    let items: Vec<(Key, (Obj, Obj))> = o.0.borrow().iter().map(|(k, v)| (k.clone(), v.clone())).collect();
+                    let items: Vec<(Key, (Obj, Obj))> =
+                        o.0.borrow()
+                            .iter()
+                            .map(|(k, v)| (k.clone(), v.clone()))
+                            .collect();
                     d.0.borrow_mut().extend(items);
                 }
                 Obj::None
@@ -271,7 +401,9 @@ impl Interp<'_> {
                 nargs(name, &pos, &kw, 0, 0, span)?;
                 match d.0.borrow_mut().pop() {
                     Some((_, (k, v))) => Obj::tuple(vec![k, v]),
-                    None => return Err(py_err("KeyError", span, "'popitem(): dictionary is empty'")),
+                    None => {
+                        return Err(py_err("KeyError", span, "'popitem(): dictionary is empty'"));
+                    }
                 }
             }
             "clear" => {
@@ -288,8 +420,17 @@ impl Interp<'_> {
         })
     }
 
-    fn set_method(&mut self, obj: &Obj, name: &str, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
-        let Obj::Set(s) = obj else { return Ok(Obj::None) };
+    fn set_method(
+        &mut self,
+        obj: &Obj,
+        name: &str,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
+        let Obj::Set(s) = obj else {
+            return Ok(Obj::None);
+        };
         Ok(match name {
             "add" => {
                 nargs(name, &pos, &kw, 1, 1, span)?;
@@ -345,7 +486,9 @@ impl Interp<'_> {
                         "difference" => crate::script::ir::BinOp::Sub,
                         "symmetric_difference" => crate::script::ir::BinOp::BitXor,
                         _ => {
-                            let (Obj::Set(a), Obj::Set(b)) = (&result, &other) else { return Ok(Obj::None) };
+                            let (Obj::Set(a), Obj::Set(b)) = (&result, &other) else {
+                                return Ok(Obj::None);
+                            };
                             let (a, b) = (a.0.borrow(), b.0.borrow());
                             return Ok(Obj::Bool(match name {
                                 "issubset" => a.keys().all(|k| b.contains_key(k)),
@@ -361,7 +504,14 @@ impl Interp<'_> {
         })
     }
 
-    fn str_method(&mut self, s: &Rc<str>, name: &str, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    fn str_method(
+        &mut self,
+        s: &Rc<str>,
+        name: &str,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let text = |v: String| Obj::Str(v.into());
         if name == "format" {
             return self.str_format(s, pos, kw, span).map(text);
@@ -378,7 +528,13 @@ impl Interp<'_> {
                     match item {
                         Obj::Str(t) => out.push_str(t),
                         other => {
-                            return Err(type_err(span, format!("sequence item {i}: expected str instance, {} found", other.type_name())));
+                            return Err(type_err(
+                                span,
+                                format!(
+                                    "sequence item {i}: expected str instance, {} found",
+                                    other.type_name()
+                                ),
+                            ));
                         }
                     }
                     self.check_size(out.len(), span)?;
@@ -393,11 +549,19 @@ impl Interp<'_> {
                 };
                 let max = pos.get(1).and_then(Obj::as_int).unwrap_or(-1);
                 let parts: Vec<String> = match (&sep, max) {
-                    (Some(sep), _) if sep.is_empty() => return Err(py_err("ValueError", span, "empty separator")),
+                    (Some(sep), _) if sep.is_empty() => {
+                        return Err(py_err("ValueError", span, "empty separator"));
+                    }
                     (Some(sep), m) if m < 0 => s.split(sep.as_str()).map(String::from).collect(),
-                    (Some(sep), m) if name == "split" => s.splitn(m as usize + 1, sep.as_str()).map(String::from).collect(),
+                    (Some(sep), m) if name == "split" => s
+                        .splitn(m as usize + 1, sep.as_str())
+                        .map(String::from)
+                        .collect(),
                     (Some(sep), m) => {
-                        let mut v: Vec<String> = s.rsplitn(m as usize + 1, sep.as_str()).map(String::from).collect();
+                        let mut v: Vec<String> = s
+                            .rsplitn(m as usize + 1, sep.as_str())
+                            .map(String::from)
+                            .collect();
                         v.reverse();
                         v
                     }
@@ -423,19 +587,31 @@ impl Interp<'_> {
             }
             "upper" => text(s.to_uppercase()),
             "lower" => text(s.to_lowercase()),
-            "swapcase" => text(s.chars().map(|c| if c.is_uppercase() { c.to_lowercase().collect::<String>() } else { c.to_uppercase().collect() }).collect()),
+            "swapcase" => text(
+                s.chars()
+                    .map(|c| {
+                        if c.is_uppercase() {
+                            c.to_lowercase().collect::<String>()
+                        } else {
+                            c.to_uppercase().collect()
+                        }
+                    })
+                    .collect(),
+            ),
             "title" | "capitalize" => {
                 let mut out = String::new();
                 let mut start = true;
                 for c in s.chars() {
                     if start {
                         out.extend(c.to_uppercase());
-                    } else if name == "title" || !c.is_alphabetic() {
-                        out.extend(c.to_lowercase());
                     } else {
                         out.extend(c.to_lowercase());
                     }
-                    start = if name == "title" { !c.is_alphabetic() } else { false };
+                    start = if name == "title" {
+                        !c.is_alphabetic()
+                    } else {
+                        false
+                    };
                 }
                 text(out)
             }
@@ -443,7 +619,11 @@ impl Interp<'_> {
                 nargs(name, &pos, &kw, 2, 3, span)?;
                 let (a, b) = (str_arg(name, &pos[0], span)?, str_arg(name, &pos[1], span)?);
                 let n = pos.get(2).and_then(Obj::as_int).unwrap_or(-1);
-                let out = if n < 0 { s.replace(a, b) } else { s.replacen(a, b, n as usize) };
+                let out = if n < 0 {
+                    s.replace(a, b)
+                } else {
+                    s.replacen(a, b, n as usize)
+                };
                 self.check_size(out.len(), span)?;
                 text(out)
             }
@@ -456,24 +636,38 @@ impl Interp<'_> {
                 let mut yes = false;
                 for o in &options {
                     let p = str_arg(name, o, span)?;
-                    yes |= if name == "startswith" { s.starts_with(p) } else { s.ends_with(p) };
+                    yes |= if name == "startswith" {
+                        s.starts_with(p)
+                    } else {
+                        s.ends_with(p)
+                    };
                 }
                 Obj::Bool(yes)
             }
             "find" | "rfind" | "index" => {
                 nargs(name, &pos, &kw, 1, 1, span)?;
                 let p = str_arg(name, &pos[0], span)?;
-                let at = if name == "rfind" { s.rfind(p) } else { s.find(p) };
+                let at = if name == "rfind" {
+                    s.rfind(p)
+                } else {
+                    s.find(p)
+                };
                 match at {
                     Some(b) => Obj::Int(s[..b].chars().count() as i64),
-                    None if name == "index" => return Err(py_err("ValueError", span, "substring not found")),
+                    None if name == "index" => {
+                        return Err(py_err("ValueError", span, "substring not found"));
+                    }
                     None => Obj::Int(-1),
                 }
             }
             "count" => {
                 nargs(name, &pos, &kw, 1, 1, span)?;
                 let p = str_arg(name, &pos[0], span)?;
-                Obj::Int(if p.is_empty() { s.chars().count() as i64 + 1 } else { s.matches(p).count() as i64 })
+                Obj::Int(if p.is_empty() {
+                    s.chars().count() as i64 + 1
+                } else {
+                    s.matches(p).count() as i64
+                })
             }
             "center" | "ljust" | "rjust" => {
                 nargs(name, &pos, &kw, 1, 2, span)?;
@@ -520,23 +714,47 @@ impl Interp<'_> {
             "isalpha" => Obj::Bool(!s.is_empty() && s.chars().all(char::is_alphabetic)),
             "isalnum" => Obj::Bool(!s.is_empty() && s.chars().all(char::is_alphanumeric)),
             "isspace" => Obj::Bool(!s.is_empty() && s.chars().all(char::is_whitespace)),
-            "isupper" => Obj::Bool(s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase)),
-            "islower" => Obj::Bool(s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase)),
+            "isupper" => {
+                Obj::Bool(s.chars().any(char::is_uppercase) && !s.chars().any(char::is_lowercase))
+            }
+            "islower" => {
+                Obj::Bool(s.chars().any(char::is_lowercase) && !s.chars().any(char::is_uppercase))
+            }
             "splitlines" => Obj::list(s.lines().map(|l| text(l.to_string())).collect()),
             "partition" => {
                 nargs(name, &pos, &kw, 1, 1, span)?;
                 let p = str_arg(name, &pos[0], span)?;
                 match s.find(p) {
-                    Some(i) => Obj::tuple(vec![text(s[..i].into()), text(p.into()), text(s[i + p.len()..].into())]),
-                    None => Obj::tuple(vec![text(s.to_string()), text(String::new()), text(String::new())]),
+                    Some(i) => Obj::tuple(vec![
+                        text(s[..i].into()),
+                        text(p.into()),
+                        text(s[i + p.len()..].into()),
+                    ]),
+                    None => Obj::tuple(vec![
+                        text(s.to_string()),
+                        text(String::new()),
+                        text(String::new()),
+                    ]),
                 }
             }
-            _ => return Err(py_err("AttributeError", span, format!("'str' object has no attribute '{name}'"))),
+            _ => {
+                return Err(py_err(
+                    "AttributeError",
+                    span,
+                    format!("'str' object has no attribute '{name}'"),
+                ));
+            }
         })
     }
 
     /// `'{} {x:.2f}'.format(…)`.
-    fn str_format(&mut self, fmt: &str, pos: Vec<Obj>, kw: Vec<(Rc<str>, Obj)>, span: Span) -> R<String> {
+    fn str_format(
+        &mut self,
+        fmt: &str,
+        pos: Vec<Obj>,
+        kw: Vec<(Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<String> {
         let mut out = String::new();
         let mut auto = 0;
         let mut chars = fmt.chars().peekable();
@@ -567,7 +785,11 @@ impl Interp<'_> {
                         field.push(c);
                     }
                     if depth != 0 {
-                        return Err(py_err("ValueError", span, "expected '}' before end of string"));
+                        return Err(py_err(
+                            "ValueError",
+                            span,
+                            "expected '}' before end of string",
+                        ));
                     }
                     let (head, spec) = match field.split_once(':') {
                         Some((h, s)) => (h.to_string(), s.to_string()),
@@ -584,17 +806,39 @@ impl Interp<'_> {
                     let mut v = if base.is_empty() {
                         let v = pos.get(auto).cloned();
                         auto += 1;
-                        v.ok_or_else(|| py_err("IndexError", span, format!("Replacement index {} out of range for positional args tuple", auto - 1)))?
+                        v.ok_or_else(|| {
+                            py_err(
+                                "IndexError",
+                                span,
+                                format!(
+                                    "Replacement index {} out of range for positional args tuple",
+                                    auto - 1
+                                ),
+                            )
+                        })?
                     } else if let Ok(i) = base.parse::<usize>() {
-                        pos.get(i).cloned().ok_or_else(|| py_err("IndexError", span, format!("Replacement index {i} out of range for positional args tuple")))?
+                        pos.get(i).cloned().ok_or_else(|| {
+                            py_err(
+                                "IndexError",
+                                span,
+                                format!(
+                                    "Replacement index {i} out of range for positional args tuple"
+                                ),
+                            )
+                        })?
                     } else {
                         kw.iter()
                             .find(|(k, _)| **k == *base)
                             .map(|(_, v)| v.clone())
-                            .ok_or_else(|| py_err("KeyError", span, crate::pyfmt::repr_str(&base)))?
+                            .ok_or_else(|| {
+                                py_err("KeyError", span, crate::pyfmt::repr_str(&base))
+                            })?
                     };
                     for part in attrs.split_inclusive(['.', '[']).filter(|p| !p.is_empty()) {
-                        let part = part.trim_start_matches(['.', '[']).trim_end_matches(['.', '[']).trim_end_matches(']');
+                        let part = part
+                            .trim_start_matches(['.', '['])
+                            .trim_end_matches(['.', '['])
+                            .trim_end_matches(']');
                         if part.is_empty() {
                             continue;
                         }
@@ -605,13 +849,23 @@ impl Interp<'_> {
                     }
                     let v = match conv {
                         Some('r') => Obj::Str(self.repr(&v, span)?.into()),
-                        Some('s') => Obj::Str(self.to_str(&v, span)?.into()),
+                        Some('s') => Obj::Str(self.str_of(&v, span)?.into()),
                         _ => v,
                     };
-                    let spec = if spec.contains('{') { self.str_format(&spec, pos.clone(), kw.clone(), span)? } else { spec };
+                    let spec = if spec.contains('{') {
+                        self.str_format(&spec, pos.clone(), kw.clone(), span)?
+                    } else {
+                        spec
+                    };
                     out.push_str(&self.format_value(&v, &spec, span)?);
                 }
-                '}' => return Err(py_err("ValueError", span, "Single '}' encountered in format string")),
+                '}' => {
+                    return Err(py_err(
+                        "ValueError",
+                        span,
+                        "Single '}' encountered in format string",
+                    ));
+                }
                 c => out.push(c),
             }
         }

@@ -34,7 +34,7 @@ pub const MAX_DEPTH: usize = 1000;
 
 /// The most items a list, tuple, dict or set may hold, and the longest
 /// string (bytes): refused before allocating.
-pub const MAX_ITEMS: usize = 1 << 26;
+pub const MAX_ITEMS: usize = 1 << 24;
 
 /// What the interpreter knows about a node beyond the engine: Python's type
 /// of its data and grad (micrograd keeps ints as ints) and where it was made.
@@ -72,8 +72,6 @@ pub struct Interp<'a> {
     random: PyRandom,
     /// Function names of the calls running, outermost first, and their call sites.
     calls: Vec<(Rc<str>, Span)>,
-    /// The object whose method is running, per call (for clusters).
-    groups: Vec<Option<crate::engine::GroupId>>,
     ticks: u32,
     deadline: Option<Instant>,
     /// `repr` and `==` recursion on nested containers.
@@ -102,7 +100,6 @@ impl<'a> Interp<'a> {
             modules: Vec::new(),
             random: PyRandom::new(options.seed),
             calls: Vec::new(),
-            groups: Vec::new(),
             ticks: 0,
             deadline: Instant::now().checked_add(Duration::from_secs_f64(options.timeout)),
             nesting: 0,
@@ -136,7 +133,7 @@ impl<'a> Interp<'a> {
     #[inline]
     pub fn tick(&mut self, span: Span) -> R<()> {
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks % 1024 == 0 {
+        if self.ticks.is_multiple_of(1024) {
             self.check_limits(span)?;
         }
         Ok(())
@@ -207,11 +204,6 @@ impl<'a> Interp<'a> {
         Ok(())
     }
 
-    /// An error raised here, with the traceback of the running calls.
-    pub fn err(&self, e: ScriptError) -> Box<ScriptError> {
-        Box::new(e)
-    }
-
     /// Writes printed text (best effort: a closed stdout does not stop the
     /// script).
     pub fn write_out(&mut self, s: &str) {
@@ -240,24 +232,6 @@ impl<'a> Interp<'a> {
         e
     }
 }
-
-/// Python's exception classes that scripts can raise and name.
-pub const EXCEPTIONS: [&str; 14] = [
-    "Exception",
-    "ValueError",
-    "TypeError",
-    "IndexError",
-    "KeyError",
-    "ZeroDivisionError",
-    "AssertionError",
-    "RuntimeError",
-    "NotImplementedError",
-    "AttributeError",
-    "NameError",
-    "StopIteration",
-    "ArithmeticError",
-    "LookupError",
-];
 
 /// The error kind of a Python exception name.
 pub fn kind_of(exception: &str) -> ErrorKind {

@@ -122,6 +122,12 @@ pub struct ValueRef {
     pub id: ValueId,
 }
 
+/// The attributes of a class or instance, by name.
+pub type Attrs = IndexMap<Rc<str>, Obj>;
+
+/// Positional and keyword arguments of a call.
+pub type Args = (Vec<Obj>, Vec<(Rc<str>, Obj)>);
+
 /// A cell: a variable shared between a function and the functions inside it.
 pub type CellRef = Rc<RefCell<Option<Obj>>>;
 
@@ -272,7 +278,7 @@ pub struct Frame {
     /// The module's globals.
     pub ns: Rc<Namespace>,
     /// A class body's namespace.
-    pub class_ns: Option<Rc<RefCell<IndexMap<Rc<str>, Obj>>>>,
+    pub class_ns: Option<Rc<RefCell<Attrs>>>,
     /// The code, for names in messages.
     pub def: Rc<FuncDef>,
 }

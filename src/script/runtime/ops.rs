@@ -71,16 +71,32 @@ pub fn num_binop(op: BinOp, a: &Obj, b: &Obj, span: Span) -> R<Obj> {
                 }
                 Obj::Float((x as f64).powf(y as f64))
             }
-            BinOp::LShift if y < 0 => return Err(py_err("ValueError", span, "negative shift count")),
+            BinOp::LShift if y < 0 => {
+                return Err(py_err("ValueError", span, "negative shift count"));
+            }
             BinOp::LShift => {
-                let r = if y >= 64 { None } else { x.checked_shl(y as u32).filter(|r| r >> y == x) };
+                let r = if y >= 64 {
+                    None
+                } else {
+                    x.checked_shl(y as u32).filter(|r| r >> y == x)
+                };
                 Obj::Int(r.ok_or_else(|| overflow(span))?)
             }
-            BinOp::RShift if y < 0 => return Err(py_err("ValueError", span, "negative shift count")),
-            BinOp::RShift => Obj::Int(if y >= 64 { if x < 0 { -1 } else { 0 } } else { x >> y }),
-            BinOp::BitAnd if matches!((a, b), (Obj::Bool(_), Obj::Bool(_))) => Obj::Bool(x & y != 0),
+            BinOp::RShift if y < 0 => {
+                return Err(py_err("ValueError", span, "negative shift count"));
+            }
+            BinOp::RShift => Obj::Int(if y >= 64 {
+                if x < 0 { -1 } else { 0 }
+            } else {
+                x >> y
+            }),
+            BinOp::BitAnd if matches!((a, b), (Obj::Bool(_), Obj::Bool(_))) => {
+                Obj::Bool(x & y != 0)
+            }
             BinOp::BitOr if matches!((a, b), (Obj::Bool(_), Obj::Bool(_))) => Obj::Bool(x | y != 0),
-            BinOp::BitXor if matches!((a, b), (Obj::Bool(_), Obj::Bool(_))) => Obj::Bool(x ^ y != 0),
+            BinOp::BitXor if matches!((a, b), (Obj::Bool(_), Obj::Bool(_))) => {
+                Obj::Bool(x ^ y != 0)
+            }
             BinOp::BitAnd => Obj::Int(x & y),
             BinOp::BitOr => Obj::Int(x | y),
             BinOp::BitXor => Obj::Int(x ^ y),
@@ -104,9 +120,13 @@ pub fn num_binop(op: BinOp, a: &Obj, b: &Obj, span: Span) -> R<Obj> {
             }
             if x < 0.0 && y.fract() != 0.0 && y.is_finite() {
                 return Err(Box::new(
-                    ScriptError::new(ErrorKind::Math, span, "a negative number raised to a fractional power is complex")
-                        .exception("ValueError")
-                        .help("complex numbers are not supported"),
+                    ScriptError::new(
+                        ErrorKind::Math,
+                        span,
+                        "a negative number raised to a fractional power is complex",
+                    )
+                    .exception("ValueError")
+                    .help("complex numbers are not supported"),
                 ));
             }
             let r = x.powf(y);
@@ -167,10 +187,10 @@ impl Interp<'_> {
         if l.is_number() && r.is_number() {
             return num_binop(op, &l, &r, span);
         }
-        if matches!(l, Obj::Value(_)) || matches!(r, Obj::Value(_)) {
-            if let Some(v) = self.value_binary(op, &l, &r, span, rspan)? {
-                return Ok(v);
-            }
+        if (matches!(l, Obj::Value(_)) || matches!(r, Obj::Value(_)))
+            && let Some(v) = self.value_binary(op, &l, &r, span, rspan)?
+        {
+            return Ok(v);
         }
         match (op, &l, &r) {
             (BinOp::Add, Obj::Str(a), Obj::Str(b)) => {
@@ -199,14 +219,32 @@ impl Interp<'_> {
             }
             (BinOp::Mod, Obj::Str(fmt), args) => {
                 let args = args.clone();
-                return self.percent_format(fmt, &args, span).map(|s| Obj::Str(s.into()));
+                return self
+                    .percent_format(fmt, &args, span)
+                    .map(|s| Obj::Str(s.into()));
             }
-            (BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor, Obj::Set(a), Obj::Set(b)) => {
+            (
+                BinOp::BitOr | BinOp::BitAnd | BinOp::Sub | BinOp::BitXor,
+                Obj::Set(a),
+                Obj::Set(b),
+            ) => {
                 let (a, b) = (a.0.borrow(), b.0.borrow());
                 let map: IndexMap<Key, Obj> = match op {
-                    BinOp::BitOr => a.iter().chain(b.iter()).map(|(k, v)| (k.clone(), v.clone())).collect(),
-                    BinOp::BitAnd => a.iter().filter(|(k, _)| b.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect(),
-                    BinOp::Sub => a.iter().filter(|(k, _)| !b.contains_key(*k)).map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    BinOp::BitOr => a
+                        .iter()
+                        .chain(b.iter())
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    BinOp::BitAnd => a
+                        .iter()
+                        .filter(|(k, _)| b.contains_key(*k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                    BinOp::Sub => a
+                        .iter()
+                        .filter(|(k, _)| !b.contains_key(*k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
                     _ => a
                         .iter()
                         .filter(|(k, _)| !b.contains_key(*k))
@@ -334,7 +372,13 @@ impl Interp<'_> {
     }
 
     /// Python's ordering of two objects (`None` when incomparable, as NaN).
-    pub fn order(&mut self, l: &Obj, r: &Obj, op: CmpOp, span: Span) -> R<Option<std::cmp::Ordering>> {
+    pub fn order(
+        &mut self,
+        l: &Obj,
+        r: &Obj,
+        op: CmpOp,
+        span: Span,
+    ) -> R<Option<std::cmp::Ordering>> {
         use std::cmp::Ordering;
         if let (Some(x), Some(y)) = (l.as_int(), r.as_int()) {
             return Ok(Some(x.cmp(&y)));
@@ -367,7 +411,9 @@ impl Interp<'_> {
                         let t = self.truthy(&v, span)?;
                         // Reported as the ordering that makes `op` give `t`.
                         Ok(Some(match (op, t) {
-                            (CmpOp::Lt, true) | (CmpOp::Gt, false) | (CmpOp::LtE, true) => Ordering::Less,
+                            (CmpOp::Lt, true) | (CmpOp::Gt, false) | (CmpOp::LtE, true) => {
+                                Ordering::Less
+                            }
                             (CmpOp::GtE, true) | (CmpOp::Gt, true) => Ordering::Greater,
                             (CmpOp::LtE, false) => Ordering::Greater,
                             _ => Ordering::Less,
@@ -398,7 +444,11 @@ impl Interp<'_> {
                 self.nesting += 1;
                 if self.nesting > super::MAX_DEPTH {
                     self.nesting = 0;
-                    return Err(py_err("RecursionError", span, "maximum recursion depth exceeded in comparison"));
+                    return Err(py_err(
+                        "RecursionError",
+                        span,
+                        "maximum recursion depth exceeded in comparison",
+                    ));
                 }
                 let a = self.collect(l, span)?;
                 let b = self.collect(r, span)?;
@@ -454,7 +504,10 @@ impl Interp<'_> {
                 Obj::Str(sub) => Ok(s.contains(&**sub)),
                 other => Err(type_err(
                     span,
-                    format!("'in <string>' requires string as left operand, not {}", other.type_name()),
+                    format!(
+                        "'in <string>' requires string as left operand, not {}",
+                        other.type_name()
+                    ),
                 )),
             },
             Obj::Dict(d) => {
@@ -468,7 +521,11 @@ impl Interp<'_> {
             Obj::Range(r) => Ok(match x.as_int() {
                 Some(i) => {
                     let (start, stop, step) = *r.as_ref();
-                    let inside = if step > 0 { i >= start && i < stop } else { i <= start && i > stop };
+                    let inside = if step > 0 {
+                        i >= start && i < stop
+                    } else {
+                        i <= start && i > stop
+                    };
                     inside && (i - start) % step == 0
                 }
                 None => false,
@@ -506,19 +563,34 @@ impl Interp<'_> {
             }
             Obj::Str(s) => Key::Str(s.clone()),
             Obj::Tuple(t) => {
-                let keys = t.0.iter().map(|x| self.key(x, span)).collect::<R<Vec<_>>>()?;
+                let keys =
+                    t.0.iter()
+                        .map(|x| self.key(x, span))
+                        .collect::<R<Vec<_>>>()?;
                 Key::Tuple(keys.into())
             }
             Obj::List(_) | Obj::Dict(_) | Obj::Set(_) => {
-                return Err(type_err(span, format!("unhashable type: '{}'", v.type_name())));
+                return Err(type_err(
+                    span,
+                    format!("unhashable type: '{}'", v.type_name()),
+                ));
             }
             Obj::Instance(inst) if inst.class.lookup("__hash__").is_some() => {
                 let m = inst.class.lookup("__hash__").unwrap_or(Obj::None);
                 let h = self.call(&m, vec![v.clone()], vec![], span)?;
-                Key::Tuple(vec![Key::Id(Rc::as_ptr(&inst.class) as *const u8 as usize), self.key(&h, span)?].into())
+                Key::Tuple(
+                    vec![
+                        Key::Id(Rc::as_ptr(&inst.class) as *const u8 as usize),
+                        self.key(&h, span)?,
+                    ]
+                    .into(),
+                )
             }
             Obj::Instance(inst) if inst.class.lookup("__eq__").is_some() => {
-                return Err(type_err(span, format!("unhashable type: '{}'", inst.class.name)));
+                return Err(type_err(
+                    span,
+                    format!("unhashable type: '{}'", inst.class.name),
+                ));
             }
             other => Key::Id(other.identity()),
         })
@@ -549,7 +621,9 @@ impl Interp<'_> {
     /// `obj[index]`.
     pub fn get_item(&mut self, obj: &Obj, index: &Obj, span: Span) -> R<Obj> {
         match (obj, index) {
-            (Obj::List(_) | Obj::Tuple(_) | Obj::Str(_) | Obj::Range(_), Obj::Slice(s)) => self.slice(obj, s, span),
+            (Obj::List(_) | Obj::Tuple(_) | Obj::Str(_) | Obj::Range(_), Obj::Slice(s)) => {
+                self.slice(obj, s, span)
+            }
             (Obj::List(l), _) => {
                 let l = l.0.borrow();
                 let i = seq_index(index, l.len(), "list", span)?;
@@ -562,7 +636,13 @@ impl Interp<'_> {
             (Obj::Str(s), _) => {
                 let n = s.chars().count();
                 let i = seq_index(index, n, "string", span)?;
-                Ok(Obj::Str(s.chars().nth(i).map(String::from).unwrap_or_default().into()))
+                Ok(Obj::Str(
+                    s.chars()
+                        .nth(i)
+                        .map(String::from)
+                        .unwrap_or_default()
+                        .into(),
+                ))
             }
             (Obj::Range(r), _) => {
                 let (start, stop, step) = *r.as_ref();
@@ -582,7 +662,10 @@ impl Interp<'_> {
                 let m = inst.class.lookup("__getitem__").unwrap_or(Obj::None);
                 self.call(&m, vec![obj.clone(), index.clone()], vec![], span)
             }
-            _ => Err(type_err(span, format!("'{}' object is not subscriptable", obj.type_name()))),
+            _ => Err(type_err(
+                span,
+                format!("'{}' object is not subscriptable", obj.type_name()),
+            )),
         }
     }
 
@@ -620,10 +703,14 @@ impl Interp<'_> {
                         let (start, end) = match (idx.first(), idx.last()) {
                             (Some(a), Some(b)) => (*a, *b + 1),
                             _ => {
-                                let start = slice_indices(&(s.0.clone(), Obj::None, Obj::None), items.len(), span)?
-                                    .first()
-                                    .copied()
-                                    .unwrap_or(items.len());
+                                let start = slice_indices(
+                                    &(s.0.clone(), Obj::None, Obj::None),
+                                    items.len(),
+                                    span,
+                                )?
+                                .first()
+                                .copied()
+                                .unwrap_or(items.len());
                                 (start, start)
                             }
                         };
@@ -633,7 +720,11 @@ impl Interp<'_> {
                             return Err(py_err(
                                 "ValueError",
                                 span,
-                                format!("attempt to assign sequence of size {} to extended slice of size {}", new.len(), idx.len()),
+                                format!(
+                                    "attempt to assign sequence of size {} to extended slice of size {}",
+                                    new.len(),
+                                    idx.len()
+                                ),
                             ));
                         }
                         for (i, x) in idx.into_iter().zip(new) {
@@ -659,7 +750,10 @@ impl Interp<'_> {
             }
             _ => Err(type_err(
                 span,
-                format!("'{}' object does not support item assignment", obj.type_name()),
+                format!(
+                    "'{}' object does not support item assignment",
+                    obj.type_name()
+                ),
             )),
         }
     }
@@ -695,7 +789,10 @@ impl Interp<'_> {
             }
             _ => Err(type_err(
                 span,
-                format!("'{}' object does not support item deletion", obj.type_name()),
+                format!(
+                    "'{}' object does not support item deletion",
+                    obj.type_name()
+                ),
             )),
         }
     }
@@ -707,8 +804,20 @@ impl Interp<'_> {
         let state = match v {
             Obj::List(_) | Obj::Tuple(_) | Obj::Str(_) => Iter::Seq(v.clone(), 0),
             Obj::Range(r) => Iter::Range(r.0, r.1, r.2),
-            Obj::Dict(d) => Iter::Items(d.0.borrow().values().map(|(k, _)| k.clone()).collect::<Vec<_>>().into_iter()),
-            Obj::Set(s) => Iter::Items(s.0.borrow().values().cloned().collect::<Vec<_>>().into_iter()),
+            Obj::Dict(d) => Iter::Items(
+                d.0.borrow()
+                    .values()
+                    .map(|(k, _)| k.clone())
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
+            Obj::Set(s) => Iter::Items(
+                s.0.borrow()
+                    .values()
+                    .cloned()
+                    .collect::<Vec<_>>()
+                    .into_iter(),
+            ),
             Obj::Iter(_) => return Ok(v.clone()),
             Obj::Instance(inst) if inst.class.lookup("__iter__").is_some() => {
                 let m = inst.class.lookup("__iter__").unwrap_or(Obj::None);
@@ -732,7 +841,12 @@ impl Interp<'_> {
                 };
                 Iter::Items(items.into_iter())
             }
-            other => return Err(type_err(span, format!("'{}' object is not iterable", other.type_name()))),
+            other => {
+                return Err(type_err(
+                    span,
+                    format!("'{}' object is not iterable", other.type_name()),
+                ));
+            }
         };
         Ok(Obj::Iter(Rc::new(RefCell::new(state))))
     }
@@ -740,7 +854,10 @@ impl Interp<'_> {
     /// `next(it)`, `None` when exhausted.
     pub fn next(&mut self, it: &Obj, span: Span) -> R<Option<Obj>> {
         let Obj::Iter(cell) = it else {
-            return Err(type_err(span, format!("'{}' object is not an iterator", it.type_name())));
+            return Err(type_err(
+                span,
+                format!("'{}' object is not an iterator", it.type_name()),
+            ));
         };
         // Fast paths that need no other call.
         {
@@ -897,7 +1014,8 @@ pub fn is(a: &Obj, b: &Obj) -> bool {
         (Obj::Int(x), Obj::Int(y)) => x == y,
         (Obj::Float(x), Obj::Float(y)) => x.to_bits() == y.to_bits(),
         (Obj::Builtin(x), Obj::Builtin(y)) => x == y,
-        (Obj::Int(_) | Obj::Float(_) | Obj::Bool(_) | Obj::None, _) | (_, Obj::Int(_) | Obj::Float(_) | Obj::Bool(_) | Obj::None) => false,
+        (Obj::Int(_) | Obj::Float(_) | Obj::Bool(_) | Obj::None, _)
+        | (_, Obj::Int(_) | Obj::Float(_) | Obj::Bool(_) | Obj::None) => false,
         _ => std::mem::discriminant(a) == std::mem::discriminant(b) && a.identity() == b.identity(),
     }
 }
@@ -908,7 +1026,10 @@ fn bad_unary(op: UnaryOp, v: &Obj, span: Span) -> Box<ScriptError> {
         UnaryOp::Pos => "+",
         UnaryOp::Invert => "~",
     };
-    type_err(span, format!("bad operand type for unary {sym}: '{}'", v.type_name()))
+    type_err(
+        span,
+        format!("bad operand type for unary {sym}: '{}'", v.type_name()),
+    )
 }
 
 fn not_ordered(op: CmpOp, l: &Obj, r: &Obj, span: Span) -> Box<ScriptError> {
@@ -926,15 +1047,26 @@ fn not_ordered(op: CmpOp, l: &Obj, r: &Obj, span: Span) -> Box<ScriptError> {
 /// A sequence index, negative ones from the end.
 pub fn seq_index(index: &Obj, len: usize, what: &str, span: Span) -> R<usize> {
     let Some(i) = index.as_int() else {
-        let t = if what == "list assignment" { "list" } else { what };
+        let t = if what == "list assignment" {
+            "list"
+        } else {
+            what
+        };
         return Err(type_err(
             span,
-            format!("{t} indices must be integers or slices, not {}", index.type_name()),
+            format!(
+                "{t} indices must be integers or slices, not {}",
+                index.type_name()
+            ),
         ));
     };
     let j = if i < 0 { i + len as i64 } else { i };
     if j < 0 || j >= len as i64 {
-        return Err(py_err("IndexError", span, format!("{what} index out of range")));
+        return Err(py_err(
+            "IndexError",
+            span,
+            format!("{what} index out of range"),
+        ));
     }
     Ok(j as usize)
 }
@@ -965,7 +1097,10 @@ pub fn slice_indices(s: &(Obj, Obj, Obj), len: usize, span: Span) -> R<Vec<usize
     let (start, stop) = if step > 0 {
         (clamp(get(&s.0)?, 0, 0, n), clamp(get(&s.1)?, n, 0, n))
     } else {
-        (clamp(get(&s.0)?, n - 1, -1, n - 1), clamp(get(&s.1)?, -1, -1, n - 1))
+        (
+            clamp(get(&s.0)?, n - 1, -1, n - 1),
+            clamp(get(&s.1)?, -1, -1, n - 1),
+        )
     };
     let mut out = Vec::new();
     let mut i = start;

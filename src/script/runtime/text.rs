@@ -8,7 +8,7 @@ use crate::script::ir::FPart;
 
 impl Interp<'_> {
     /// Python's `str(v)`.
-    pub fn to_str(&mut self, v: &Obj, span: Span) -> R<String> {
+    pub fn str_of(&mut self, v: &Obj, span: Span) -> R<String> {
         match v {
             Obj::Str(s) => Ok(s.to_string()),
             Obj::Exception(e) => Ok(e.1.to_string()),
@@ -17,7 +17,10 @@ impl Interp<'_> {
                     let r = self.call(&m, vec![v.clone()], vec![], span)?;
                     match r {
                         Obj::Str(s) => Ok(s.to_string()),
-                        other => Err(type_err(span, format!("__str__ returned non-string (type {})", other.type_name()))),
+                        other => Err(type_err(
+                            span,
+                            format!("__str__ returned non-string (type {})", other.type_name()),
+                        )),
                     }
                 }
                 None => self.repr(v, span),
@@ -63,7 +66,13 @@ impl Interp<'_> {
                 }
                 let mut parts = Vec::with_capacity(items.len());
                 for (k, val) in &items {
-                    let r = (|| -> R<String> { Ok(format!("{}: {}", self.repr(k, span)?, self.repr(val, span)?)) })();
+                    let r = (|| -> R<String> {
+                        Ok(format!(
+                            "{}: {}",
+                            self.repr(k, span)?,
+                            self.repr(val, span)?
+                        ))
+                    })();
                     match r {
                         Ok(p) => parts.push(p),
                         Err(e) => {
@@ -82,10 +91,16 @@ impl Interp<'_> {
                     format!("range({}, {}, {})", r.0, r.1, r.2)
                 }
             }
-            Obj::Func(f) => format!("<function {} at 0x{:x}>", f.def.qualname, 0x7f00_0000_0000u64 + (v.identity() as u64 & 0xffff_ffff)),
+            Obj::Func(f) => format!(
+                "<function {} at 0x{:x}>",
+                f.def.qualname,
+                0x7f00_0000_0000u64 + (v.identity() as u64 & 0xffff_ffff)
+            ),
             Obj::Builtin(b) if b.is_type() => format!("<class '{}'>", b.name()),
             Obj::Builtin(b) => format!("<built-in function {}>", b.name()),
-            Obj::BoundBuiltin(bb) => format!("<built-in method {} of {} object>", bb.1, bb.0.type_name()),
+            Obj::BoundBuiltin(bb) => {
+                format!("<built-in method {} of {} object>", bb.1, bb.0.type_name())
+            }
             Obj::Method(m) => {
                 let name = match &m.1 {
                     Obj::Func(f) => f.def.qualname.to_string(),
@@ -111,7 +126,13 @@ impl Interp<'_> {
                     match r? {
                         Obj::Str(s) => s.to_string(),
                         other => {
-                            return Err(type_err(span, format!("__repr__ returned non-string (type {})", other.type_name())));
+                            return Err(type_err(
+                                span,
+                                format!(
+                                    "__repr__ returned non-string (type {})",
+                                    other.type_name()
+                                ),
+                            ));
                         }
                     }
                 }
@@ -121,7 +142,12 @@ impl Interp<'_> {
             Obj::Iter(_) => format!("<{} object>", v.type_name()),
             Obj::Slice(s) => {
                 let (a, b, c) = (s.0.clone(), s.1.clone(), s.2.clone());
-                format!("slice({}, {}, {})", self.repr(&a, span)?, self.repr(&b, span)?, self.repr(&c, span)?)
+                format!(
+                    "slice({}, {}, {})",
+                    self.repr(&a, span)?,
+                    self.repr(&b, span)?,
+                    self.repr(&c, span)?
+                )
             }
             Obj::Wrapper(w) => match w.0 {
                 WrapKind::Static => "<staticmethod object>".into(),
@@ -142,7 +168,14 @@ impl Interp<'_> {
         self.nesting = self.nesting.saturating_sub(1);
     }
 
-    fn seq_repr(&mut self, v: &Obj, items: &[Obj], open: &str, close: &str, span: Span) -> R<String> {
+    fn seq_repr(
+        &mut self,
+        v: &Obj,
+        items: &[Obj],
+        open: &str,
+        close: &str,
+        span: Span,
+    ) -> R<String> {
         if !self.enter_repr(v) {
             self.leave_repr();
             return Ok(format!("{open}...{close}"));
@@ -153,7 +186,11 @@ impl Interp<'_> {
                 out.push_str(", ");
             }
             // A list that holds itself prints as [...], as in Python.
-            let r = if super::ops::is(x, v) { Ok(format!("{open}...{close}")) } else { self.repr(x, span) };
+            let r = if super::ops::is(x, v) {
+                Ok(format!("{open}...{close}"))
+            } else {
+                self.repr(x, span)
+            };
             match r {
                 Ok(s) => out.push_str(&s),
                 Err(e) => {
@@ -182,9 +219,9 @@ impl Interp<'_> {
             Obj::Instance(inst) if inst.class.lookup("__format__").is_some() => {
                 let m = inst.class.lookup("__format__").unwrap_or(Obj::None);
                 let r = self.call(&m, vec![v.clone(), Obj::str(spec)], vec![], span)?;
-                return self.to_str(&r, span);
+                return self.str_of(&r, span);
             }
-            other if spec.is_empty() => return self.to_str(other, span),
+            other if spec.is_empty() => return self.str_of(other, span),
             other => Err(pyfmt::FormatError(format!(
                 "unsupported format string passed to {}.__format__",
                 other.type_name()
@@ -192,7 +229,11 @@ impl Interp<'_> {
         };
         r.map_err(|e| {
             let msg = e.0;
-            let exc = if msg.starts_with("unsupported format string") { "TypeError" } else { "ValueError" };
+            let exc = if msg.starts_with("unsupported format string") {
+                "TypeError"
+            } else {
+                "ValueError"
+            };
             super::py_err(exc, span, msg)
         })
     }
@@ -221,7 +262,7 @@ impl Interp<'_> {
                             self.format_value(&Obj::Str(r.into()), &spec, *span)?
                         }
                         Some(_) => {
-                            let r = self.to_str(&v, *span)?;
+                            let r = self.str_of(&v, *span)?;
                             self.format_value(&Obj::Str(r.into()), &spec, *span)?
                         }
                         None => self.format_value(&v, &spec, *span)?,
@@ -269,7 +310,7 @@ impl Interp<'_> {
             };
             let text = match kind {
                 's' => {
-                    let s = self.to_str(&arg, span)?;
+                    let s = self.str_of(&arg, span)?;
                     self.format_value(&Obj::Str(s.into()), &percent_spec(&spec, None), span)?
                 }
                 'r' => {
@@ -285,7 +326,10 @@ impl Interp<'_> {
                         (a, _) => {
                             return Err(type_err(
                                 span,
-                                format!("%{kind} format: a real number is required, not {}", a.type_name()),
+                                format!(
+                                    "%{kind} format: a real number is required, not {}",
+                                    a.type_name()
+                                ),
                             ));
                         }
                     };
@@ -303,11 +347,13 @@ impl Interp<'_> {
             out.push_str(&text);
         }
         if args.next().is_some() {
-            return Err(type_err(span, "not all arguments converted during string formatting"));
+            return Err(type_err(
+                span,
+                "not all arguments converted during string formatting",
+            ));
         }
         Ok(out)
     }
-
 }
 
 /// A `%` conversion's flags as a format spec (`-5.2` → `<5.2`).

@@ -178,13 +178,22 @@ impl Interp<'_> {
 
     /// `l op r` where one side is a Value; `None` when micrograd has no such
     /// operator (the caller reports it).
-    pub fn value_binary(&mut self, op: BinOp, l: &Obj, r: &Obj, span: Span, rspan: Span) -> R<Option<Obj>> {
+    pub fn value_binary(
+        &mut self,
+        op: BinOp,
+        l: &Obj,
+        r: &Obj,
+        span: Span,
+        rspan: Span,
+    ) -> R<Option<Obj>> {
         use Obj::Value as V;
         Ok(Some(match (op, l, r) {
             (BinOp::Add, V(a), V(b)) => self.apply(Op::Add, &[a.id, b.id], span)?,
             (BinOp::Mul, V(a), V(b)) => self.apply(Op::Mul, &[a.id, b.id], span)?,
             // a + 2, 2 + a (__radd__ swaps): a + Value(2)
-            (BinOp::Add | BinOp::Mul, V(a), n) | (BinOp::Add | BinOp::Mul, n, V(a)) if n.is_number() => {
+            (BinOp::Add | BinOp::Mul, V(a), n) | (BinOp::Add | BinOp::Mul, n, V(a))
+                if n.is_number() =>
+            {
                 let c = self.leaf(n, None, rspan)?;
                 let engine_op = if op == BinOp::Add { Op::Add } else { Op::Mul };
                 self.apply(engine_op, &[a.id, value_id(&c)], span)?
@@ -219,9 +228,15 @@ impl Interp<'_> {
                 let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[b.id], span)?;
                 return self.value_binary(BinOp::Mul, &inv, n, span, span);
             }
-            (BinOp::Pow, V(a), Obj::Int(k)) => self.apply(Op::Pow(Exponent::Int(*k)), &[a.id], span)?,
-            (BinOp::Pow, V(a), Obj::Bool(k)) => self.apply(Op::Pow(Exponent::Int(i64::from(*k))), &[a.id], span)?,
-            (BinOp::Pow, V(a), Obj::Float(k)) => self.apply(Op::Pow(Exponent::Float(*k)), &[a.id], span)?,
+            (BinOp::Pow, V(a), Obj::Int(k)) => {
+                self.apply(Op::Pow(Exponent::Int(*k)), &[a.id], span)?
+            }
+            (BinOp::Pow, V(a), Obj::Bool(k)) => {
+                self.apply(Op::Pow(Exponent::Int(i64::from(*k))), &[a.id], span)?
+            }
+            (BinOp::Pow, V(a), Obj::Float(k)) => {
+                self.apply(Op::Pow(Exponent::Float(*k)), &[a.id], span)?
+            }
             (BinOp::Pow, V(_), V(_)) => {
                 return Err(Box::new(
                     ScriptError::new(ErrorKind::Type, rspan, "a Value can only be raised to a number, not to a Value")
@@ -232,7 +247,9 @@ impl Interp<'_> {
             }
             (BinOp::Pow, n, V(_)) if n.is_number() => {
                 return Err(type_err(span, "a number cannot be raised to a Value power")
-                    .map_help_v("micrograd has no __rpow__; write `(b * math.log(2)).exp()` for 2**b"));
+                    .map_help_v(
+                        "micrograd has no __rpow__; write `(b * math.log(2)).exp()` for 2**b",
+                    ));
             }
             _ => return Ok(None),
         }))
@@ -244,21 +261,37 @@ impl Interp<'_> {
         Ok(match name {
             "data" => {
                 let d = self.graph.data(id);
-                if info.data_int && d.abs() < I64_LIMIT { Obj::Int(d as i64) } else { Obj::Float(d) }
+                if info.data_int && d.abs() < I64_LIMIT {
+                    Obj::Int(d as i64)
+                } else {
+                    Obj::Float(d)
+                }
             }
             "grad" => {
                 let g = self.graph.grad(id);
-                if info.grad_int && g.abs() < I64_LIMIT { Obj::Int(g as i64) } else { Obj::Float(g) }
+                if info.grad_int && g.abs() < I64_LIMIT {
+                    Obj::Int(g as i64)
+                } else {
+                    Obj::Float(g)
+                }
             }
             "label" => Obj::Str(self.graph.node(id).label_str().into()),
-            "_op" => Obj::Str(self.graph.node(id).op.map(Op::name).unwrap_or_default().into()),
+            "_op" => Obj::Str(
+                self.graph
+                    .node(id)
+                    .op
+                    .map(Op::name)
+                    .unwrap_or_default()
+                    .into(),
+            ),
             "_prev" => {
                 let operands = self.graph.operands(id);
                 let items = operands.into_iter().map(|o| self.value_obj(o)).collect();
                 self.make_set(items, span)?
             }
-            "tanh" | "relu" | "exp" | "backward" | "_backward" | "__add__" | "__mul__" | "__pow__" | "__neg__"
-            | "__sub__" | "__truediv__" | "__radd__" | "__rmul__" | "__rsub__" | "__rtruediv__" => {
+            "tanh" | "relu" | "exp" | "backward" | "_backward" | "__add__" | "__mul__"
+            | "__pow__" | "__neg__" | "__sub__" | "__truediv__" | "__radd__" | "__rmul__"
+            | "__rsub__" | "__rtruediv__" => {
                 let this = self.value_obj(id);
                 Obj::BoundBuiltin(Rc::new((this, name.into())))
             }
@@ -283,17 +316,29 @@ impl Interp<'_> {
             }
             ("label", Obj::Str(s)) => self.graph.set_label(id, Some(s)),
             ("data" | "grad", _) => {
-                return Err(type_err(span, format!("`.{name}` must be a number, not {}", a_type(&v)))
-                    .map_help_v(&format!("use `x.{name}` of another value to copy its number")));
+                return Err(type_err(
+                    span,
+                    format!("`.{name}` must be a number, not {}", a_type(&v)),
+                )
+                .map_help_v(&format!(
+                    "use `x.{name}` of another value to copy its number"
+                )));
             }
             ("label", _) => {
-                return Err(type_err(span, format!("`.label` must be a string, not {}", a_type(&v))));
+                return Err(type_err(
+                    span,
+                    format!("`.label` must be a string, not {}", a_type(&v)),
+                ));
             }
             _ => {
                 return Err(Box::new(
-                    ScriptError::new(ErrorKind::Unsupported, span, format!("cannot set `.{name}` on a Value"))
-                        .exception("AttributeError")
-                        .help("a Value's .data, .grad and .label can be assigned"),
+                    ScriptError::new(
+                        ErrorKind::Unsupported,
+                        span,
+                        format!("cannot set `.{name}` on a Value"),
+                    )
+                    .exception("AttributeError")
+                    .help("a Value's .data, .grad and .label can be assigned"),
                 ));
             }
         }
@@ -309,15 +354,28 @@ impl Interp<'_> {
     }
 
     /// `v.method(args)` of a Value.
-    pub fn value_method(&mut self, id: ValueId, name: &str, pos: Vec<Obj>, kw: Vec<(std::rc::Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn value_method(
+        &mut self,
+        id: ValueId,
+        name: &str,
+        pos: Vec<Obj>,
+        kw: Vec<(std::rc::Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let nargs = if name.starts_with("__") { 1 } else { 0 };
-        if !kw.is_empty() || pos.len() != nargs {
-            if matches!(name, "tanh" | "relu" | "exp" | "backward" | "_backward") || name.starts_with("__") {
-                return Err(type_err(
-                    span,
-                    format!("Value.{name}() takes {} positional argument{} but {} were given", nargs + 1, if nargs == 0 { "" } else { "s" }, pos.len() + 1),
-                ));
-            }
+        if (!kw.is_empty() || pos.len() != nargs)
+            && (matches!(name, "tanh" | "relu" | "exp" | "backward" | "_backward")
+                || name.starts_with("__"))
+        {
+            return Err(type_err(
+                span,
+                format!(
+                    "Value.{name}() takes {} positional argument{} but {} were given",
+                    nargs + 1,
+                    if nargs == 0 { "" } else { "s" },
+                    pos.len() + 1
+                ),
+            ));
         }
         let this = self.value_obj(id);
         match name {
@@ -354,14 +412,19 @@ impl Interp<'_> {
     }
 
     /// `Value(data, label=...)`.
-    pub fn value_ctor(&mut self, pos: Vec<Obj>, kw: Vec<(std::rc::Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn value_ctor(
+        &mut self,
+        pos: Vec<Obj>,
+        kw: Vec<(std::rc::Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let mut data = None;
         let mut label: Option<Rc<str>> = None;
         let mut children_given = false;
         for (i, v) in pos.into_iter().enumerate() {
             match i {
                 0 => data = Some(v),
-                1 | 2 => children_given |= !self.truthy(&v, span)? == false,
+                1 | 2 => children_given |= self.truthy(&v, span)?,
                 3 => label = Some(label_str(&v, span)?),
                 _ => return Err(type_err(span, "Value() takes at most 4 arguments")),
             }
@@ -371,43 +434,78 @@ impl Interp<'_> {
                 "data" => data = Some(v),
                 "label" => label = Some(label_str(&v, span)?),
                 "_children" | "_op" => children_given |= self.truthy(&v, span)?,
-                _ => return Err(type_err(span, format!("Value.__init__() got an unexpected keyword argument '{k}'"))),
+                _ => {
+                    return Err(type_err(
+                        span,
+                        format!("Value.__init__() got an unexpected keyword argument '{k}'"),
+                    ));
+                }
             }
         }
         if children_given {
             return Err(Box::new(
-                ScriptError::new(ErrorKind::Unsupported, span, "Value(...) takes only data and label in scripts")
-                    .help("build results with operators instead: a + b, a * b, a.tanh()"),
+                ScriptError::new(
+                    ErrorKind::Unsupported,
+                    span,
+                    "Value(...) takes only data and label in scripts",
+                )
+                .help("build results with operators instead: a + b, a * b, a.tanh()"),
             ));
         }
         let Some(data) = data else {
-            return Err(type_err(span, "Value.__init__() missing 1 required positional argument: 'data'"));
+            return Err(type_err(
+                span,
+                "Value.__init__() missing 1 required positional argument: 'data'",
+            ));
         };
         if !data.is_number() {
-            return Err(type_err(span, format!("Value() needs a number, not {}", a_type(&data)))
-                .map_help_v("Value(x) wraps a number; a Value is already a Value"));
+            return Err(type_err(
+                span,
+                format!("Value() needs a number, not {}", a_type(&data)),
+            )
+            .map_help_v("Value(x) wraps a number; a Value is already a Value"));
         }
         self.leaf(&data, label.as_deref(), span)
     }
 
     /// `draw_dot(root, rankdir=…)`: a snapshot of the root's graph now.
-    pub fn draw_dot(&mut self, pos: Vec<Obj>, kw: Vec<(std::rc::Rc<str>, Obj)>, span: Span) -> R<Obj> {
+    pub fn draw_dot(
+        &mut self,
+        pos: Vec<Obj>,
+        kw: Vec<(std::rc::Rc<str>, Obj)>,
+        span: Span,
+    ) -> R<Obj> {
         let mut root = None;
         let mut rankdir = None;
         let named = kw.into_iter().map(|(k, v)| (Some(k), v));
         for (k, v) in pos.into_iter().map(|v| (None, v)).chain(named) {
             match (k.as_deref(), v) {
                 (None | Some("root"), Obj::Value(r)) if root.is_none() => root = Some(r.id),
-                (Some("rankdir"), Obj::Str(s)) if matches!(&*s, "LR" | "TB" | "RL" | "BT") => rankdir = Some(s.to_string()),
-                (Some("rankdir"), _) => return Err(type_err(span, "rankdir must be 'LR', 'TB', 'RL' or 'BT'")),
+                (Some("rankdir"), Obj::Str(s)) if matches!(&*s, "LR" | "TB" | "RL" | "BT") => {
+                    rankdir = Some(s.to_string())
+                }
+                (Some("rankdir"), _) => {
+                    return Err(type_err(span, "rankdir must be 'LR', 'TB', 'RL' or 'BT'"));
+                }
                 (Some("format"), Obj::Str(_)) => {}
                 (None | Some("root"), _) if root.is_some() => {
-                    return Err(type_err(span, "draw_dot() takes one Value to draw (rankdir= and format= are keywords)"));
+                    return Err(type_err(
+                        span,
+                        "draw_dot() takes one Value to draw (rankdir= and format= are keywords)",
+                    ));
                 }
                 (None | Some("root"), other) => {
-                    return Err(type_err(span, format!("draw_dot() needs a Value, not {}", a_type(&other))));
+                    return Err(type_err(
+                        span,
+                        format!("draw_dot() needs a Value, not {}", a_type(&other)),
+                    ));
                 }
-                (Some(k), _) => return Err(type_err(span, format!("draw_dot() got an unexpected keyword argument '{k}'"))),
+                (Some(k), _) => {
+                    return Err(type_err(
+                        span,
+                        format!("draw_dot() got an unexpected keyword argument '{k}'"),
+                    ));
+                }
             }
         }
         let Some(root) = root else {
@@ -448,7 +546,9 @@ impl Interp<'_> {
 
     /// Python's type of `operand.grad += local * out.grad` for each operand.
     fn propagate_grad_type(&mut self, id: ValueId) {
-        let Some(op) = self.graph.node(id).op else { return };
+        let Some(op) = self.graph.node(id).op else {
+            return;
+        };
         let operands = self.graph.operands(id);
         let out_int = self.info(id).grad_int;
         for (i, o) in operands.iter().enumerate() {
@@ -475,14 +575,17 @@ impl Interp<'_> {
             let a = self.graph.data(operands[0]);
             let b = operands.get(1).map_or(0.0, |o| self.graph.data(*o));
             let local = op.local_grads(a, b, node.data);
-            let bad = operands
-                .iter()
-                .enumerate()
-                .any(|(i, o)| !self.graph.grad(*o).is_finite() && !(local[i] * node.grad).is_finite());
+            let bad = operands.iter().enumerate().any(|(i, o)| {
+                !self.graph.grad(*o).is_finite() && !(local[i] * node.grad).is_finite()
+            });
             if bad && node.grad.is_finite() {
                 // `x**0` at 0 has the derivative 0 · 0**-1: not infinite but
                 // undefined (Python raises ZeroDivisionError there).
-                let how = if local.iter().any(|l| l.is_nan()) { "undefined" } else { "infinite" };
+                let how = if local.iter().any(|l| l.is_nan()) {
+                    "undefined"
+                } else {
+                    "infinite"
+                };
                 return Err(Box::new(
                     math_error(
                         span,
@@ -504,7 +607,11 @@ impl Interp<'_> {
     pub fn value_repr(&self, id: ValueId) -> String {
         let info = self.info(id);
         let (d, g) = (self.graph.data(id), self.graph.grad(id));
-        format!("Value(data={}, grad={})", number_of(d, info.data_int), number_of(g, info.grad_int))
+        format!(
+            "Value(data={}, grad={})",
+            number_of(d, info.data_int),
+            number_of(g, info.grad_int)
+        )
     }
 }
 
@@ -521,7 +628,10 @@ fn number_of(x: f64, int: bool) -> String {
 fn label_str(v: &Obj, span: Span) -> R<Rc<str>> {
     match v {
         Obj::Str(s) => Ok(s.clone()),
-        other => Err(type_err(span, format!("label must be a string, not {}", a_type(other)))),
+        other => Err(type_err(
+            span,
+            format!("label must be a string, not {}", a_type(other)),
+        )),
     }
 }
 
@@ -536,7 +646,11 @@ fn value_id(v: &Obj) -> ValueId {
 /// The type with its article, for messages: "an int", "a Value".
 pub fn a_type(v: &Obj) -> String {
     let t = v.type_name();
-    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) { "an" } else { "a" };
+    let article = if t.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    };
     format!("{article} {t}")
 }
 
@@ -564,7 +678,10 @@ fn non_finite_forward(op: Op, a: f64, data: f64, span: Span) -> ScriptError {
             "ArithmeticError",
         ),
     };
-    math_error(span, msg).exception(exc).label("this operation").help(help)
+    math_error(span, msg)
+        .exception(exc)
+        .label("this operation")
+        .help(help)
 }
 
 trait HelpV {
