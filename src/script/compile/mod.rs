@@ -748,7 +748,7 @@ impl Compiler<'_> {
                     return Err(unsupported(sp, "a complex number"));
                 }
             }),
-            PyExpr::StringLiteral(s) => Expr::Const(Obj::Str(s.value.to_str().into())),
+            PyExpr::StringLiteral(s) => Expr::Const(Obj::Str(source_text(s.value.to_str()).into())),
             PyExpr::BytesLiteral(_) => return Err(unsupported(sp, "a bytes literal")),
             PyExpr::BooleanLiteral(b) => Expr::Const(Obj::Bool(b.value)),
             PyExpr::NoneLiteral(_) => Expr::Const(Obj::None),
@@ -830,7 +830,7 @@ impl Compiler<'_> {
                 for part in f.value.iter() {
                     match part {
                         ast::FStringPart::Literal(l) => {
-                            parts.push(FPart::Text(l.value.as_ref().into()))
+                            parts.push(FPart::Text(source_text(&l.value).into()))
                         }
                         ast::FStringPart::FString(fs) => self.fstring(&fs.elements, &mut parts)?,
                     }
@@ -962,7 +962,7 @@ impl Compiler<'_> {
         for el in elements.iter() {
             match el {
                 ast::InterpolatedStringElement::Literal(l) => {
-                    parts.push(FPart::Text(l.value.as_ref().into()))
+                    parts.push(FPart::Text(source_text(&l.value).into()))
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
                     let expr = self.expr(&i.expression)?;
@@ -1060,6 +1060,17 @@ struct Params {
     params: Vec<Param>,
     varargs: Option<u32>,
     varkw: Option<u32>,
+}
+
+/// A string literal's text as Python reads the source: with universal
+/// newlines, so a line break inside a triple-quoted string is `\n` even in
+/// a file with CRLF line ends.
+fn source_text(s: &str) -> String {
+    if s.contains('\r') {
+        s.replace("\r\n", "\n").replace('\r', "\n")
+    } else {
+        s.to_string()
+    }
 }
 
 /// A target without auto labels (loop variables, `del`).
