@@ -20,6 +20,9 @@ fuzz_target!(|data: &[u8]| {
         ieee: src.contains("# fuzz: ieee"),
         // Plenty for any script of a few kilobytes, small enough to be fast.
         max_nodes: 200_000,
+        // Loops run now: stop them well inside libFuzzer's own timeout.
+        timeout: 2.0,
+        ..Options::default()
     };
     let mut out = Vec::new();
     let Ok(result) = run(src, &options, &mut out) else {

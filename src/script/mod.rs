@@ -142,7 +142,7 @@ fn run_here(src: &str, options: &Options, out: &mut dyn Write) -> Result<Run, Sc
     let main = interp.main.clone();
     let code = {
         let mut names = main.names.borrow_mut();
-        compile::module(&module, &mut names, options.auto_labels)?
+        compile::module(&module, src, &mut names, options.auto_labels)?
     };
     drop(module);
     interp.run_module(&code, &main).map_err(|e| *e)?;

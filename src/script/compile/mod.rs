@@ -113,10 +113,12 @@ struct Scope {
 /// the session's globals. `auto_labels` turns on labels from assignments.
 pub fn module(
     m: &ast::ModModule,
+    src: &str,
     globals: &mut Globals,
     auto_labels: bool,
 ) -> Result<Rc<FuncDef>, ScriptError> {
     let mut c = Compiler {
+        src,
         globals,
         scopes: vec![Scope {
             kind: Kind::Module,
@@ -149,6 +151,7 @@ pub fn module(
 }
 
 struct Compiler<'g> {
+    src: &'g str,
     globals: &'g mut Globals,
     scopes: Vec<Scope>,
     auto_labels: bool,
@@ -172,6 +175,11 @@ fn syntax(s: Span, msg: impl Into<String>) -> ScriptError {
 }
 
 impl Compiler<'_> {
+    /// The source text of a span.
+    fn raw(&self, s: Span) -> &str {
+        self.src.get(s.start..s.end).unwrap_or("")
+    }
+
     fn top(&mut self) -> &mut Scope {
         self.scopes.last_mut().expect("a scope")
     }
@@ -748,7 +756,9 @@ impl Compiler<'_> {
                     return Err(unsupported(sp, "a complex number"));
                 }
             }),
-            PyExpr::StringLiteral(s) => Expr::Const(Obj::Str(source_text(s.value.to_str()).into())),
+            PyExpr::StringLiteral(s) => {
+                Expr::Const(Obj::Str(source_text(s.value.to_str(), self.raw(sp)).into()))
+            }
             PyExpr::BytesLiteral(_) => return Err(unsupported(sp, "a bytes literal")),
             PyExpr::BooleanLiteral(b) => Expr::Const(Obj::Bool(b.value)),
             PyExpr::NoneLiteral(_) => Expr::Const(Obj::None),
@@ -830,7 +840,7 @@ impl Compiler<'_> {
                 for part in f.value.iter() {
                     match part {
                         ast::FStringPart::Literal(l) => {
-                            parts.push(FPart::Text(source_text(&l.value).into()))
+                            parts.push(FPart::Text(source_text(&l.value, self.raw(span(l))).into()))
                         }
                         ast::FStringPart::FString(fs) => self.fstring(&fs.elements, &mut parts)?,
                     }
@@ -962,7 +972,7 @@ impl Compiler<'_> {
         for el in elements.iter() {
             match el {
                 ast::InterpolatedStringElement::Literal(l) => {
-                    parts.push(FPart::Text(source_text(&l.value).into()))
+                    parts.push(FPart::Text(source_text(&l.value, self.raw(span(l))).into()))
                 }
                 ast::InterpolatedStringElement::Interpolation(i) => {
                     let expr = self.expr(&i.expression)?;
@@ -1065,8 +1075,8 @@ struct Params {
 /// A string literal's text as Python reads the source: with universal
 /// newlines, so a line break inside a triple-quoted string is `\n` even in
 /// a file with CRLF line ends.
-fn source_text(s: &str) -> String {
-    if s.contains('\r') {
+fn source_text(s: &str, raw: &str) -> String {
+    if raw.contains('\r') {
         s.replace("\r\n", "\n").replace('\r', "\n")
     } else {
         s.to_string()

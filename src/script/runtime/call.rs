@@ -528,8 +528,13 @@ impl Interp<'_> {
                 ..Namespace::default()
             });
             let module = crate::script::front::parse(MICROGRAD_NN).map_err(Box::new)?;
-            let code = crate::script::compile::module(&module, &mut ns.names.borrow_mut(), false)
-                .map_err(Box::new)?;
+            let code = crate::script::compile::module(
+                &module,
+                MICROGRAD_NN,
+                &mut ns.names.borrow_mut(),
+                false,
+            )
+            .map_err(Box::new)?;
             // Placed before it runs: its own imports find it.
             let m = Obj::Module(Rc::new(Module {
                 name,
