@@ -3,7 +3,8 @@
 //! (recomputing data after leaves changed) and zero_grad. Both run from the
 //! graph's cached execution schedule (`engine/schedule.rs`).
 
-use super::graph::{Graph, ValueId};
+use super::graph::Graph;
+use super::node::ValueId;
 use super::schedule::{Schedule, backward_sweep, topo_order};
 use super::store::Store;
 

@@ -14,74 +14,17 @@ use fixedbitset::FixedBitSet;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::NodeIndexable;
 
-use super::group::{GroupId, Groups};
+use super::node::{GroupId, Groups};
+pub use super::node::{Node, ValueId};
 use super::op::Op;
 use super::replay::Replay;
 use super::schedule::Schedule;
 use super::store::Store;
-use super::value::Value;
-
-/// The id of a value node in a [`Graph`]; stable for the node's lifetime.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct ValueId(pub(crate) NodeIndex);
-
-impl ValueId {
-    /// The node's index in the underlying `StableGraph`.
-    ///
-    /// ```
-    /// let g = gradviz::Graph::new();
-    /// assert_eq!(g.value(1.0).id().index(), 0);
-    /// ```
-    pub fn index(self) -> usize {
-        self.0.index()
-    }
-
-    /// The id of the node at `index` (which may or may not exist in a graph).
-    ///
-    /// ```
-    /// assert_eq!(gradviz::ValueId::new(3).index(), 3);
-    /// ```
-    pub fn new(index: usize) -> Self {
-        ValueId(NodeIndex::new(index))
-    }
-
-    /// The underlying petgraph index.
-    pub fn node_index(self) -> NodeIndex {
-        self.0
-    }
-}
-
-/// A copy of a value node: micrograd's `Value` without the closure, which
-/// lives in [`Op::local_grads`] instead.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Node {
-    /// The forward value.
-    pub data: f64,
-    /// ∂root/∂self, accumulated by backward passes.
-    pub grad: f64,
-    /// The op that produced the node; `None` for leaves.
-    pub op: Option<Op>,
-    /// An explicit or assigned label; `None` when the value has none.
-    pub label: Option<Box<str>>,
-}
-
-impl Node {
-    /// The label, or `""` when there is none (as micrograd's default).
-    ///
-    /// ```
-    /// let g = gradviz::Graph::new();
-    /// let v = g.value(1.0);
-    /// assert_eq!(g.node(v.id()).label_str(), "");
-    /// ```
-    pub fn label_str(&self) -> &str {
-        self.label.as_deref().unwrap_or("")
-    }
-}
 
 /// An expression graph of scalar values.
 ///
 /// Nodes are added by [`Graph::leaf`] and [`Graph::apply`], or through the
-/// [`Value`] handles that overload Rust's arithmetic operators. The graph
+/// [`Value`](super::Value) handles that overload Rust's arithmetic operators. The graph
 /// uses interior mutability so that many `Copy` handles can share it.
 ///
 /// ```
@@ -153,27 +96,6 @@ impl Graph {
             generation: Cell::new(0),
             swept: Cell::default(),
         }
-    }
-
-    /// A new leaf with `data`, as a handle (`Value(data)` in micrograd).
-    ///
-    /// ```
-    /// let g = gradviz::Graph::new();
-    /// assert_eq!(g.value(4.0).data(), 4.0);
-    /// ```
-    pub fn value(&self, data: f64) -> Value<'_> {
-        Value::new(self, self.leaf(data, None))
-    }
-
-    /// A handle for an existing node.
-    ///
-    /// ```
-    /// let g = gradviz::Graph::new();
-    /// let id = g.leaf(1.5, Some("x"));
-    /// assert_eq!(g.handle(id).label(), "x");
-    /// ```
-    pub fn handle(&self, id: ValueId) -> Value<'_> {
-        Value::new(self, id)
     }
 
     /// Adds a leaf with `data` and an optional label.
@@ -289,6 +211,14 @@ impl Graph {
             self.generation.set(self.generation.get() + 1);
         }
         taken
+    }
+
+    /// Records `id` in the active group, if any (called for new nodes).
+    #[inline]
+    pub(crate) fn join_active_group(&self, id: ValueId) {
+        if let Some(g) = self.active_group.get() {
+            self.groups.borrow_mut().member.insert(id.node_index(), g);
+        }
     }
 
     /// Removes the pending nodes that the step being built did not take

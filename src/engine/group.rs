@@ -1,55 +1,11 @@
 //! Groups of nodes (a neuron, a layer): optional structure on top of the
-//! graph that renderers draw as nested clusters.
+//! graph that renderers draw as nested clusters. The group types live in
+//! `node.rs`, below the [`Graph`] that holds them; this file adds the
+//! graph's methods for them.
 
-use std::collections::HashMap;
-
-use petgraph::stable_graph::NodeIndex;
-
-use super::graph::{Graph, ValueId};
-
-/// The id of a group in a [`Graph`].
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct GroupId(pub(crate) u32);
-
-impl GroupId {
-    /// The group's index (0, 1, … in creation order).
-    pub fn index(self) -> usize {
-        self.0 as usize
-    }
-}
-
-/// A named group, possibly inside another (a neuron inside a layer).
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Group {
-    /// The name shown on the cluster.
-    pub name: String,
-    /// The enclosing group.
-    pub parent: Option<GroupId>,
-}
-
-/// The groups of a graph and which node belongs to which.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Groups {
-    pub list: Vec<Group>,
-    pub member: HashMap<NodeIndex, GroupId>,
-}
-
-impl Groups {
-    /// The groups of a traced copy: same groups, members renumbered.
-    pub fn remapped(&self, ids: &[ValueId], map: &[NodeIndex]) -> Groups {
-        let member = ids
-            .iter()
-            .filter_map(|id| {
-                let g = self.member.get(&id.node_index())?;
-                Some((map[id.index()], *g))
-            })
-            .collect();
-        Groups {
-            list: self.list.clone(),
-            member,
-        }
-    }
-}
+use super::graph::Graph;
+use super::node::ValueId;
+pub use super::node::{Group, GroupId};
 
 impl Graph {
     /// Adds a group (a neuron, a layer) and returns its id.
@@ -87,14 +43,6 @@ impl Graph {
         let r = f();
         self.active_group.set(previous);
         r
-    }
-
-    /// Records `id` in the active group, if any (called for new nodes).
-    #[inline]
-    pub(crate) fn join_active_group(&self, id: ValueId) {
-        if let Some(g) = self.active_group.get() {
-            self.set_group(id, g);
-        }
     }
 
     /// Puts a node into a group (replacing any earlier group).

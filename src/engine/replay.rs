@@ -19,7 +19,7 @@
 //! graph left the structure unchanged, so the execution schedule cached for
 //! its root stays valid.
 
-use super::graph::ValueId;
+use super::node::ValueId;
 use super::op::Op;
 use super::schedule::Schedule;
 use super::store::Store;

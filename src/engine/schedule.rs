@@ -15,7 +15,7 @@ use fixedbitset::FixedBitSet;
 use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::NodeIndexable;
 
-use super::graph::ValueId;
+use super::node::ValueId;
 use super::op::{Exponent, Op};
 use super::store::Store;
 

@@ -14,7 +14,7 @@ use petgraph::Direction::Incoming;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
 use petgraph::visit::EdgeRef;
 
-use super::graph::ValueId;
+use super::node::ValueId;
 use super::op::{Exponent, Op};
 
 /// The edge weight: which operand of the result the source node is (0 or 1).

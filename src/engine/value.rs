@@ -4,7 +4,8 @@
 use std::fmt;
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
-use super::graph::{Graph, ValueId};
+use super::graph::Graph;
+use super::node::ValueId;
 use super::op::{Exponent, Op};
 
 /// A handle to a value node of a [`Graph`], used like micrograd's `Value`.
@@ -32,6 +33,29 @@ use super::op::{Exponent, Op};
 pub struct Value<'g> {
     graph: &'g Graph,
     id: ValueId,
+}
+
+impl Graph {
+    /// A new leaf with `data`, as a handle (`Value(data)` in micrograd).
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// assert_eq!(g.value(4.0).data(), 4.0);
+    /// ```
+    pub fn value(&self, data: f64) -> Value<'_> {
+        Value::new(self, self.leaf(data, None))
+    }
+
+    /// A handle for an existing node.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let id = g.leaf(1.5, Some("x"));
+    /// assert_eq!(g.handle(id).label(), "x");
+    /// ```
+    pub fn handle(&self, id: ValueId) -> Value<'_> {
+        Value::new(self, id)
+    }
 }
 
 impl<'g> Value<'g> {

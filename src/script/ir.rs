@@ -273,8 +273,8 @@ pub enum Stmt {
     AugAssign(Target, BinOp, Expr, Span),
     /// `if` with its `elif`s folded into the else branch.
     If(Expr, Vec<Stmt>, Vec<Stmt>),
-    /// `while cond: body else: orelse`.
-    While(Expr, Vec<Stmt>, Vec<Stmt>),
+    /// `while cond: body else: orelse`, and the condition's span.
+    While(Expr, Vec<Stmt>, Vec<Stmt>, Span),
     /// `for target in iter: body else: orelse`.
     For(Target, Expr, Vec<Stmt>, Vec<Stmt>, Span),
     /// `break`.

@@ -393,7 +393,7 @@ impl Compiler<'_> {
                 self.loops += 1;
                 let body = self.block(&w.body);
                 self.loops -= 1;
-                Stmt::While(test, body?, self.block(&w.orelse)?)
+                Stmt::While(test, body?, self.block(&w.orelse)?, span(&*w.test))
             }
             PyStmt::For(f) => {
                 if f.is_async {

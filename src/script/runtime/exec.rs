@@ -61,12 +61,12 @@ impl Interp<'_> {
                 };
                 return self.block(branch, f);
             }
-            Stmt::While(test, body, orelse) => loop {
+            Stmt::While(test, body, orelse, span) => loop {
                 let t = self.eval(test, f)?;
-                if !self.truthy(&t, Span::default())? {
+                if !self.truthy(&t, *span)? {
                     return self.block(orelse, f);
                 }
-                self.tick(Span::default())?;
+                self.tick(*span)?;
                 match self.block(body, f)? {
                     Flow::Break => break,
                     Flow::Return(v) => return Ok(Flow::Return(v)),

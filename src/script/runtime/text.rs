@@ -62,7 +62,8 @@ impl Interp<'_> {
             Obj::Dict(d) => {
                 let items: Vec<(Obj, Obj)> = d.0.borrow().values().cloned().collect();
                 if !self.enter_repr(v) {
-                    return Ok("{...}".into());
+                    self.leave_repr();
+                    return Err(repr_too_deep(span));
                 }
                 let mut parts = Vec::with_capacity(items.len());
                 for (k, val) in &items {
@@ -119,7 +120,8 @@ impl Interp<'_> {
             Obj::Instance(inst) => match inst.class.lookup("__repr__") {
                 Some(m) => {
                     if !self.enter_repr(v) {
-                        return Ok("...".into());
+                        self.leave_repr();
+                        return Err(repr_too_deep(span));
                     }
                     let r = self.call(&m, vec![v.clone()], vec![], span);
                     self.leave_repr();
@@ -178,7 +180,7 @@ impl Interp<'_> {
     ) -> R<String> {
         if !self.enter_repr(v) {
             self.leave_repr();
-            return Ok(format!("{open}...{close}"));
+            return Err(repr_too_deep(span));
         }
         let mut out = String::from(open);
         for (i, x) in items.iter().enumerate() {
@@ -354,6 +356,15 @@ impl Interp<'_> {
         }
         Ok(out)
     }
+}
+
+/// CPython's error for the repr of a structure nested too deeply.
+fn repr_too_deep(span: Span) -> Box<crate::script::error::ScriptError> {
+    super::py_err(
+        "RecursionError",
+        span,
+        "maximum recursion depth exceeded while getting the repr of an object",
+    )
 }
 
 /// A `%` conversion's flags as a format spec (`-5.2` → `<5.2`).

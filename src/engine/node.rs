@@ -1,0 +1,116 @@
+//! The bottom layer of the engine's shared types: the ids that nodes and
+//! groups go by ([`ValueId`], [`GroupId`]), the copy of a node that
+//! [`Graph::node`](super::Graph::node) returns ([`Node`]), and a graph's
+//! groups ([`Group`], and the table of which node is in which).
+//!
+//! Every engine file above `op.rs` may use these. This file imports only
+//! `op.rs` (a [`Node`] holds an [`Op`]), which imports no engine file; the
+//! whole layering is listed in `engine/mod.rs`.
+
+use std::collections::HashMap;
+
+use petgraph::stable_graph::NodeIndex;
+
+use super::op::Op;
+
+/// The id of a value node in a [`Graph`](super::Graph); stable for the
+/// node's lifetime.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct ValueId(pub(crate) NodeIndex);
+
+impl ValueId {
+    /// The node's index in the underlying `StableGraph`.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// assert_eq!(g.value(1.0).id().index(), 0);
+    /// ```
+    pub fn index(self) -> usize {
+        self.0.index()
+    }
+
+    /// The id of the node at `index` (which may or may not exist in a graph).
+    ///
+    /// ```
+    /// assert_eq!(gradviz::ValueId::new(3).index(), 3);
+    /// ```
+    pub fn new(index: usize) -> Self {
+        ValueId(NodeIndex::new(index))
+    }
+
+    /// The underlying petgraph index.
+    pub fn node_index(self) -> NodeIndex {
+        self.0
+    }
+}
+
+/// A copy of a value node: micrograd's `Value` without the closure, which
+/// lives in [`Op::local_grads`] instead.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    /// The forward value.
+    pub data: f64,
+    /// ∂root/∂self, accumulated by backward passes.
+    pub grad: f64,
+    /// The op that produced the node; `None` for leaves.
+    pub op: Option<Op>,
+    /// An explicit or assigned label; `None` when the value has none.
+    pub label: Option<Box<str>>,
+}
+
+impl Node {
+    /// The label, or `""` when there is none (as micrograd's default).
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let v = g.value(1.0);
+    /// assert_eq!(g.node(v.id()).label_str(), "");
+    /// ```
+    pub fn label_str(&self) -> &str {
+        self.label.as_deref().unwrap_or("")
+    }
+}
+
+/// The id of a group in a [`Graph`](super::Graph).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct GroupId(pub(crate) u32);
+
+impl GroupId {
+    /// The group's index (0, 1, … in creation order).
+    pub fn index(self) -> usize {
+        self.0 as usize
+    }
+}
+
+/// A named group, possibly inside another (a neuron inside a layer).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Group {
+    /// The name shown on the cluster.
+    pub name: String,
+    /// The enclosing group.
+    pub parent: Option<GroupId>,
+}
+
+/// The groups of a graph and which node belongs to which.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Groups {
+    pub list: Vec<Group>,
+    pub member: HashMap<NodeIndex, GroupId>,
+}
+
+impl Groups {
+    /// The groups of a traced copy: same groups, members renumbered.
+    pub fn remapped(&self, ids: &[ValueId], map: &[NodeIndex]) -> Groups {
+        let member = ids
+            .iter()
+            .filter_map(|id| {
+                let g = self.member.get(&id.node_index())?;
+                Some((map[id.index()], *g))
+            })
+            .collect();
+        Groups {
+            list: self.list.clone(),
+            member,
+        }
+    }
+}
