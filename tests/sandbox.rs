@@ -229,3 +229,35 @@ fn a_training_loop_keeps_its_graph_and_memory_flat() {
         assert_eq!(out, "True\n", "{steps} steps");
     }
 }
+
+/// Releasing nodes renumbers the live ones: the numbers, labels and the
+/// graph drawn at the end are the same whether the graph was compacted a
+/// hundred times or never.
+#[test]
+fn releasing_nodes_changes_nothing_a_script_can_see() {
+    let script = "import random\nfrom micrograd.nn import MLP\nrandom.seed(3)\nmodel = MLP(2, [3, 1])\n\
+        kept = []\n\
+        for k in range(60):\n\
+        \x20   x = [Value(0.1 * k, label='x0'), Value(-0.2 * k)]\n\
+        \x20   out = model(x)\n\
+        \x20   loss = (out - 1.0) ** 2\n\
+        \x20   model.zero_grad()\n\
+        \x20   loss.backward()\n\
+        \x20   if k % 20 == 0:\n\
+        \x20       kept.append(loss)\n\
+        \x20   for p in model.parameters():\n\
+        \x20       p.data -= 0.05 * p.grad\n\
+        \x20   print(f'{loss.data:.15f}', model.layers[0].neurons[0].w[0])\n\
+        print([k.data for k in kept], [len(k._prev) for k in kept])\n\
+        draw_dot(loss)\n";
+    let plain = ok_stdin(&["run", "-"], script);
+    let squeezed = ok_stdin(&["run", "-", "--max-nodes", "400"], script);
+    assert_eq!(plain, squeezed);
+    let plain = ok_stdin(&["render", "-", "-f", "json"], script);
+    let squeezed = ok_stdin(&["render", "-", "-f", "json", "--max-nodes", "400"], script);
+    assert_eq!(plain, squeezed);
+    let plain = ok_stdin(&["render", "-"], script);
+    let squeezed = ok_stdin(&["render", "-", "--max-nodes", "400"], script);
+    assert_eq!(plain, squeezed, "the same DOT, clusters included");
+    assert!(plain.contains("cluster"), "objects are clustered: {plain}");
+}

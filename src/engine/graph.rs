@@ -15,6 +15,7 @@ use petgraph::stable_graph::NodeIndex;
 use petgraph::visit::NodeIndexable;
 
 use super::node::{GroupId, Groups};
+// Defined in `node.rs`, below; `engine::graph::{Node, ValueId}` stay.
 pub use super::node::{Node, ValueId};
 use super::op::Op;
 use super::replay::Replay;

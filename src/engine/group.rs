@@ -5,6 +5,7 @@
 
 use super::graph::Graph;
 use super::node::ValueId;
+// Defined in `node.rs`, below; `engine::group::{Group, GroupId}` stay.
 pub use super::node::{Group, GroupId};
 
 impl Graph {

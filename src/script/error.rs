@@ -104,6 +104,8 @@ pub struct ScriptError {
     pub traceback: Vec<TraceFrame>,
     /// The function the error happened in (`None` at top level).
     pub function: Option<String>,
+    /// The library file the error happened in, or `None` for the script.
+    pub file: Option<&'static str>,
 }
 
 /// One call on the way to an error: where the call was made, and in which
@@ -114,6 +116,9 @@ pub struct TraceFrame {
     pub span: Span,
     /// The function the call is written in (`<module>` at top level).
     pub function: String,
+    /// The library file the call is written in (`micrograd/nn.py`), or
+    /// `None` for the script.
+    pub file: Option<&'static str>,
 }
 
 impl ScriptError {
@@ -129,6 +134,7 @@ impl ScriptError {
             exception: None,
             traceback: Vec::new(),
             function: None,
+            file: None,
         }
     }
 
@@ -183,7 +189,8 @@ impl ScriptError {
     /// assert!(text.contains("2 | b = a ** a\n  |          ^ a Value exponent\n"));
     /// ```
     pub fn render(&self, name: &str, source: &str) -> String {
-        let (line, col) = self.line_col(source);
+        let (here, here_text) = file_and_text(self.file, name, source);
+        let (line, col) = self.line_col(here_text);
         let mut out = format!("error: {}\n", self.headline());
         if !self.traceback.is_empty() {
             out.push_str("  traceback (most recent call last):\n");
@@ -196,11 +203,12 @@ impl ScriptError {
                     .iter()
                     .take_while(|f| *f == frame)
                     .count();
+                let (file, text) = file_and_text(frame.file, name, source);
                 for _ in 0..run.min(3) {
-                    let (l, c) = frame.span.line_col(source);
-                    let text = source.lines().nth(l - 1).unwrap_or("").trim();
+                    let (l, c) = frame.span.line_col(text);
+                    let line = text.lines().nth(l - 1).unwrap_or("").trim();
                     out.push_str(&format!(
-                        "    {name}:{l}:{c} in {}\n      {text}\n",
+                        "    {file}:{l}:{c} in {}\n      {line}\n",
                         frame.function
                     ));
                 }
@@ -214,9 +222,10 @@ impl ScriptError {
             }
         }
         match &self.function {
-            Some(f) => out.push_str(&format!(" --> {name}:{line}:{col} in {f}\n")),
-            None => out.push_str(&format!(" --> {name}:{line}:{col}\n")),
+            Some(f) => out.push_str(&format!(" --> {here}:{line}:{col} in {f}\n")),
+            None => out.push_str(&format!(" --> {here}:{line}:{col}\n")),
         }
+        let source = here_text;
         let mut places = vec![(self.span, self.label.as_str(), '^')];
         if let Some((span, label)) = self.related.as_deref() {
             places.push((*span, label.as_str(), '-'));
@@ -251,6 +260,18 @@ impl ScriptError {
             out.push_str(&format!("{pad} = help: {help}\n"));
         }
         out
+    }
+}
+
+/// The file name and text a place is in: the script's, or a library's.
+fn file_and_text<'a>(
+    file: Option<&'static str>,
+    name: &'a str,
+    source: &'a str,
+) -> (&'a str, &'a str) {
+    match file.and_then(|f| super::modules::source(f).map(|t| (f, t))) {
+        Some((f, t)) => (f, t),
+        None => (name, source),
     }
 }
 

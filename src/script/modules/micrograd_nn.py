@@ -1,6 +1,3 @@
-# micrograd's nn.py (micrograd 0.1.0, https://github.com/karpathy/micrograd),
-# run as written by gradviz's interpreter for `micrograd.nn`.
-# The MIT License (MIT) Copyright (c) 2020 Andrej Karpathy
 import random
 from micrograd.engine import Value
 

@@ -701,7 +701,7 @@ impl Interp<'_> {
             B::Id => {
                 arity(name, &pos, &kw, 1, 1, span)?;
                 Obj::Int(match &pos[0] {
-                    Obj::Value(r) => 0x1000_0000 + 64 * r.id.index() as i64,
+                    Obj::Value(r) => 0x1000_0000 + 64 * r.id().index() as i64,
                     other => (other.identity() & 0x7fff_ffff_ffff) as i64,
                 })
             }

@@ -12,8 +12,7 @@ use super::{Interp, R, py_err, type_err};
 use crate::script::error::Span;
 use crate::script::ir::{ClassDef, FuncDef};
 
-/// micrograd's `nn.py`, run by the interpreter for `micrograd.nn`.
-const MICROGRAD_NN: &str = include_str!("../modules/micrograd_nn.py");
+use crate::script::modules::{MICROGRAD_NN, file_of};
 
 impl Interp<'_> {
     /// A function object for `def` or `lambda`, capturing its free variables.
@@ -66,10 +65,11 @@ impl Interp<'_> {
             class_ns: Some(ns.clone()),
             def: body.clone(),
         };
-        self.enter_call(&def.name, def.span)?;
+        let file = file_of(&f.ns.name);
+        self.enter_call(&def.name, def.span, file)?;
         let r = self.block(&body.body, &mut frame);
         self.leave_call();
-        r.map_err(|e| self.unwind(e, &def.name, def.span))?;
+        r.map_err(|e| self.unwind(e, &def.name, def.span, file))?;
         let dict = std::mem::take(&mut *ns.borrow_mut());
         let class = Rc::new(Class {
             name: def.name.clone(),
@@ -157,6 +157,7 @@ impl Interp<'_> {
         let parent = self.graph.active_group.get();
         let name = format!("{} {}", inst.class.name, inst.serial + 1);
         let g = self.graph.add_group(&name, parent);
+
         inst.group.set(Some(g));
         g
     }
@@ -183,13 +184,14 @@ impl Interp<'_> {
             frame.cells.push(Rc::new(RefCell::new(v)));
         }
         frame.cells.extend(func.closure.iter().cloned());
-        self.enter_call(&def.name, span)?;
+        let file = file_of(&func.ns.name);
+        self.enter_call(&def.name, span, file)?;
         let r = self.block(&def.body, &mut frame);
         self.leave_call();
         match r {
             Ok(Flow::Return(v)) => Ok(v),
             Ok(_) => Ok(Obj::None),
-            Err(e) => Err(self.unwind(e, &def.name, span)),
+            Err(e) => Err(self.unwind(e, &def.name, span, file)),
         }
     }
 
@@ -361,7 +363,7 @@ impl Interp<'_> {
                     }
                 }
             }
-            Obj::Value(v) => self.value_method(v.id, name, pos, kw, span),
+            Obj::Value(v) => self.value_method(v.id(), name, pos, kw, span),
             Obj::Super(s) => {
                 let m = self.super_attr(&s.0, &s.1, name, span)?;
                 self.call(&m, pos, kw, span)
@@ -418,7 +420,7 @@ impl Interp<'_> {
             },
             Obj::Super(s) => self.super_attr(&s.0, &s.1, name, span),
             Obj::Module(m) => self.module_attr(m, name, span),
-            Obj::Value(v) => self.value_attr(v.id, name, span),
+            Obj::Value(v) => self.value_attr(v.id(), name, span),
             Obj::Func(func) => match name {
                 "__name__" => Ok(Obj::Str(func.def.name.clone())),
                 "__qualname__" => Ok(Obj::Str(func.def.qualname.clone())),
@@ -508,7 +510,7 @@ impl Interp<'_> {
                 c.dict.borrow_mut().insert(name.into(), v);
                 Ok(())
             }
-            Obj::Value(r) => self.set_value_attr(r.id, name, v, span),
+            Obj::Value(r) => self.set_value_attr(r.id(), name, v, span),
             _ => Err(py_err(
                 "AttributeError",
                 span,

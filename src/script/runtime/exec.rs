@@ -238,7 +238,7 @@ impl Interp<'_> {
             Target::Var(var, label, _) => {
                 if let Obj::Value(r) = &v {
                     if let Some(name) = label {
-                        self.auto_label(r.id, name);
+                        self.auto_label(r.id(), name);
                     }
                     if &*f.def.name == "<module>" && Rc::ptr_eq(&f.ns, &self.main) {
                         self.last_assigned = Some(v.clone());
@@ -774,7 +774,7 @@ impl Interp<'_> {
     }
 
     /// Enters a call: the recursion limit.
-    pub fn enter_call(&mut self, name: &Rc<str>, span: Span) -> R<()> {
+    pub fn enter_call(&mut self, name: &Rc<str>, span: Span, file: Option<&'static str>) -> R<()> {
         if self.calls.len() >= MAX_DEPTH {
             return Err(Box::new(
                 ScriptError::new(ErrorKind::Limit, span, "maximum recursion depth exceeded")
@@ -786,7 +786,7 @@ impl Interp<'_> {
             ));
         }
         self.tick(span)?;
-        self.calls.push((name.clone(), span));
+        self.calls.push((name.clone(), span, file));
         Ok(())
     }
 

@@ -57,6 +57,7 @@ pub struct Interp<'a> {
     handles: Vec<Weak<ValueRef>>,
     /// Nodes alive after the last release, to pace the next one.
     live_after_release: usize,
+
     options: &'a Options,
     out: &'a mut dyn Write,
     /// Diagrams taken by `draw_dot`.
@@ -71,7 +72,7 @@ pub struct Interp<'a> {
     modules: Vec<(&'static str, Obj)>,
     random: PyRandom,
     /// Function names of the calls running, outermost first, and their call sites.
-    calls: Vec<(Rc<str>, Span)>,
+    calls: Vec<(Rc<str>, Span, Option<&'static str>)>,
     ticks: u32,
     deadline: Option<Instant>,
     /// `repr` and `==` recursion on nested containers.
@@ -90,6 +91,7 @@ impl<'a> Interp<'a> {
             info: Vec::new(),
             handles: Vec::new(),
             live_after_release: 0,
+
             options,
             out,
             diagrams: Vec::new(),
@@ -211,22 +213,30 @@ impl<'a> Interp<'a> {
     }
 
     /// Adds the call at `span` to an error leaving function `name`.
-    pub fn unwind(&self, mut e: Box<ScriptError>, name: &Rc<str>, span: Span) -> Box<ScriptError> {
+    pub fn unwind(
+        &self,
+        mut e: Box<ScriptError>,
+        name: &Rc<str>,
+        span: Span,
+        file: Option<&'static str>,
+    ) -> Box<ScriptError> {
         if e.function.is_none() && e.traceback.is_empty() {
             e.function = Some(name.to_string());
+            e.file = file;
         }
         if e.kind == ErrorKind::Syntax {
             return e;
         }
-        let caller = self
-            .calls
-            .last()
-            .map_or_else(|| "<module>".to_string(), |c| c.0.to_string());
+        let (caller, caller_file) = self.calls.last().map_or_else(
+            || ("<module>".to_string(), None),
+            |c| (c.0.to_string(), c.2),
+        );
         e.traceback.insert(
             0,
             TraceFrame {
                 span,
                 function: caller,
+                file: caller_file,
             },
         );
         e
@@ -263,7 +273,7 @@ impl Interp<'_> {
         if diagrams.is_empty()
             && let Some(Obj::Value(root)) = root
         {
-            let (graph, root) = self.graph.trace(root.id);
+            let (graph, root) = self.graph.trace(root.id());
             diagrams.push(Diagram {
                 graph,
                 root,

@@ -118,8 +118,26 @@ pub enum Key {
 /// on are released from the graph.
 #[derive(Debug)]
 pub struct ValueRef {
+    /// The node (renumbered when the graph is compacted).
+    id: Cell<ValueId>,
+}
+
+impl ValueRef {
+    /// A handle on `id`.
+    pub fn new(id: ValueId) -> Self {
+        ValueRef { id: Cell::new(id) }
+    }
+
     /// The node.
-    pub id: ValueId,
+    #[inline]
+    pub fn id(&self) -> ValueId {
+        self.id.get()
+    }
+
+    /// Moves the handle to the node's new id.
+    pub fn renumber(&self, id: ValueId) {
+        self.id.set(id);
+    }
 }
 
 /// The attributes of a class or instance, by name.

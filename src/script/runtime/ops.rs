@@ -317,7 +317,7 @@ impl Interp<'_> {
             (UnaryOp::Pos, Obj::Int(_) | Obj::Bool(_)) => Ok(Obj::Int(v.as_int().unwrap_or(0))),
             (UnaryOp::Pos, Obj::Float(_)) => Ok(v),
             (UnaryOp::Invert, Obj::Int(_) | Obj::Bool(_)) => Ok(Obj::Int(!v.as_int().unwrap_or(0))),
-            (UnaryOp::Neg, Obj::Value(r)) => self.value_neg(r.id, span),
+            (UnaryOp::Neg, Obj::Value(r)) => self.value_neg(r.id(), span),
             (_, Obj::Instance(inst)) => {
                 let name = match op {
                     UnaryOp::Neg => "__neg__",

@@ -38,7 +38,7 @@ impl Interp<'_> {
             Obj::Int(i) => pyfmt::repr_int(*i),
             Obj::Float(x) => pyfmt::repr_float(*x),
             Obj::Str(s) => pyfmt::repr_str(s),
-            Obj::Value(r) => self.value_repr(r.id),
+            Obj::Value(r) => self.value_repr(r.id()),
             Obj::List(l) => {
                 let items = l.0.borrow().clone();
                 self.seq_repr(v, &items, "[", "]", span)?

@@ -33,7 +33,7 @@ impl Interp<'_> {
         if let Some(r) = self.handles.get(i).and_then(Weak::upgrade) {
             return Obj::Value(r);
         }
-        let r = Rc::new(ValueRef { id });
+        let r = Rc::new(ValueRef::new(id));
         if self.handles.len() <= i {
             self.handles.resize(i + 1, Weak::new());
         }
@@ -58,7 +58,7 @@ impl Interp<'_> {
             );
         }
         self.info[i] = info;
-        let r = Rc::new(ValueRef { id });
+        let r = Rc::new(ValueRef::new(id));
         if self.handles.len() <= i {
             self.handles.resize(i + 1, Weak::new());
         }
@@ -66,11 +66,11 @@ impl Interp<'_> {
         Obj::Value(r)
     }
 
-    /// Before a node is added: releases unreachable nodes when the graph has
+    /// After a node is added: releases unreachable nodes when the graph has
     /// grown enough since the last release, and enforces `--max-nodes`.
-    fn before_add(&mut self, span: Span) -> R<()> {
+    fn after_add(&mut self, span: Span) -> R<()> {
         let len = self.graph.len();
-        if len >= FIRST_RELEASE.max(2 * self.live_after_release) {
+        if len >= FIRST_RELEASE.max(3 * self.live_after_release) {
             self.release();
         }
         if self.graph.len() + self.snapshot_nodes >= self.options.max_nodes {
@@ -117,31 +117,88 @@ impl Interp<'_> {
             }
             seen.ones().map(ValueId::new).collect::<Vec<_>>()
         };
-        if keep.len() < self.graph.len() {
-            self.graph.clear_except(&keep);
-        }
         self.live_after_release = keep.len();
+        if keep.len() == self.graph.len() {
+            return;
+        }
+        if keep.iter().enumerate().all(|(i, k)| k.index() == i) {
+            // The live nodes are the first ones (a model's parameters):
+            // the engine drops the rest in one truncation.
+            self.graph.clear_except(&keep);
+        } else {
+            self.compact(&keep);
+        }
+    }
+
+    /// Moves the live nodes `keep` (ascending, closed under operands) into
+    /// a fresh graph, densely numbered in the same order, and renumbers the
+    /// handles. Removing the dead nodes one by one instead would unlink
+    /// each of their edges from the parameters' long edge lists: quadratic
+    /// in the uses of a parameter, seconds per step for micrograd's demo.
+    fn compact(&mut self, keep: &[ValueId]) {
+        let old = std::mem::take(&mut self.graph);
+        let active = old.active_group.get();
+        let mut map = vec![ValueId::new(0); keep.last().map_or(0, |k| k.index() + 1)];
+        let mut info = Vec::with_capacity(keep.len());
+        let mut handles = Vec::with_capacity(keep.len());
+        {
+            let store = old.store();
+            self.graph.reserve_exact(keep.len(), keep.len() * 2);
+            let mut operands = Vec::with_capacity(2);
+            for &id in keep {
+                let n = store.node(id);
+                operands.clear();
+                operands.extend(store.operands(id).into_iter().map(|o| map[o.index()]));
+                let new = match n.op {
+                    None => self.graph.leaf(n.data, n.label),
+                    Some(op) => {
+                        let new = self.graph.apply(op, &operands);
+                        if let Some(l) = n.label {
+                            self.graph.set_label(new, Some(l));
+                        }
+                        new
+                    }
+                };
+                // Data may have been set since (`p.data -= …`): keep it.
+                self.graph.set_data(new, n.data);
+                self.graph.set_grad(new, n.grad);
+                map[id.index()] = new;
+                info.push(self.info[id.index()]);
+                let h = self.handles[id.index()].clone();
+                if let Some(r) = h.upgrade() {
+                    r.renumber(new);
+                }
+                handles.push(h);
+            }
+        }
+        // The same groups (ids kept: objects remember theirs), members
+        // renumbered.
+        let index_map: Vec<_> = map.iter().map(|v| v.node_index()).collect();
+        *self.graph.groups.borrow_mut() = old.groups.borrow().remapped(keep, &index_map);
+        self.graph.active_group.set(active);
+        self.info = info;
+        self.handles = handles;
     }
 
     /// A new leaf of the number `n`.
     pub fn leaf(&mut self, n: &Obj, label: Option<&str>, span: Span) -> R<Obj> {
-        self.before_add(span)?;
         let x = n.as_f64().unwrap_or(0.0);
         let id = self.graph.leaf(x, label);
-        Ok(self.record(
+        let v = self.record(
             id,
             NodeInfo {
                 data_int: !matches!(n, Obj::Float(_)),
                 grad_int: true,
                 span,
             },
-        ))
+        );
+        self.after_add(span)?;
+        Ok(v)
     }
 
     /// A new op node, with Python's int/float typing of its data and a
     /// check that the result is finite.
     pub fn apply(&mut self, op: Op, operands: &[ValueId], span: Span) -> R<Obj> {
-        self.before_add(span)?;
         let a_int = self.info(operands[0]).data_int;
         let id = self.graph.apply(op, operands);
         let data = self.graph.data(id);
@@ -166,14 +223,16 @@ impl Interp<'_> {
                 return Err(Box::new(non_finite_forward(op, inputs[0], data, span)));
             }
         }
+        self.after_add(span)?;
         Ok(v)
     }
 
     /// `-v`: micrograd's `self * -1`.
     pub fn value_neg(&mut self, id: ValueId, span: Span) -> R<Obj> {
+        // Held as an object: making the constant may renumber the nodes.
+        let this = self.value_obj(id);
         let c = self.leaf(&Obj::Int(-1), None, span)?;
-        let c = value_id(&c);
-        self.apply(Op::Mul, &[id, c], span)
+        self.apply(Op::Mul, &[value_id(&this), value_id(&c)], span)
     }
 
     /// `l op r` where one side is a Value; `None` when micrograd has no such
@@ -188,20 +247,20 @@ impl Interp<'_> {
     ) -> R<Option<Obj>> {
         use Obj::Value as V;
         Ok(Some(match (op, l, r) {
-            (BinOp::Add, V(a), V(b)) => self.apply(Op::Add, &[a.id, b.id], span)?,
-            (BinOp::Mul, V(a), V(b)) => self.apply(Op::Mul, &[a.id, b.id], span)?,
+            (BinOp::Add, V(a), V(b)) => self.apply(Op::Add, &[a.id(), b.id()], span)?,
+            (BinOp::Mul, V(a), V(b)) => self.apply(Op::Mul, &[a.id(), b.id()], span)?,
             // a + 2, 2 + a (__radd__ swaps): a + Value(2)
             (BinOp::Add | BinOp::Mul, V(a), n) | (BinOp::Add | BinOp::Mul, n, V(a))
                 if n.is_number() =>
             {
                 let c = self.leaf(n, None, rspan)?;
                 let engine_op = if op == BinOp::Add { Op::Add } else { Op::Mul };
-                self.apply(engine_op, &[a.id, value_id(&c)], span)?
+                self.apply(engine_op, &[a.id(), value_id(&c)], span)?
             }
             // a - b is a + (-b)
             (BinOp::Sub, V(a), V(b)) => {
-                let neg = self.value_neg(b.id, rspan)?;
-                self.apply(Op::Add, &[a.id, value_id(&neg)], span)?
+                let neg = self.value_neg(b.id(), rspan)?;
+                self.apply(Op::Add, &[a.id(), value_id(&neg)], span)?
             }
             // a - 2 is a + Value(-2)
             (BinOp::Sub, V(_), n) if n.is_number() => {
@@ -210,13 +269,13 @@ impl Interp<'_> {
             }
             // 2 - a is (-a) + Value(2)  (__rsub__)
             (BinOp::Sub, n, V(a)) if n.is_number() => {
-                let neg = self.value_neg(a.id, rspan)?;
+                let neg = self.value_neg(a.id(), rspan)?;
                 return self.value_binary(BinOp::Add, &neg, n, span, span);
             }
             // a / b is a * b**-1
             (BinOp::Div, V(a), V(b)) => {
-                let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[b.id], span)?;
-                self.apply(Op::Mul, &[a.id, value_id(&inv)], span)?
+                let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[b.id()], span)?;
+                self.apply(Op::Mul, &[a.id(), value_id(&inv)], span)?
             }
             // a / 2.0 is a * Value(0.5): Python inverts the number first
             (BinOp::Div, V(_), n) if n.is_number() => {
@@ -225,17 +284,17 @@ impl Interp<'_> {
             }
             // 2.0 / a is a**-1 * Value(2.0)  (__rtruediv__)
             (BinOp::Div, n, V(b)) if n.is_number() => {
-                let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[b.id], span)?;
+                let inv = self.apply(Op::Pow(Exponent::Int(-1)), &[b.id()], span)?;
                 return self.value_binary(BinOp::Mul, &inv, n, span, span);
             }
             (BinOp::Pow, V(a), Obj::Int(k)) => {
-                self.apply(Op::Pow(Exponent::Int(*k)), &[a.id], span)?
+                self.apply(Op::Pow(Exponent::Int(*k)), &[a.id()], span)?
             }
             (BinOp::Pow, V(a), Obj::Bool(k)) => {
-                self.apply(Op::Pow(Exponent::Int(i64::from(*k))), &[a.id], span)?
+                self.apply(Op::Pow(Exponent::Int(i64::from(*k))), &[a.id()], span)?
             }
             (BinOp::Pow, V(a), Obj::Float(k)) => {
-                self.apply(Op::Pow(Exponent::Float(*k)), &[a.id], span)?
+                self.apply(Op::Pow(Exponent::Float(*k)), &[a.id()], span)?
             }
             (BinOp::Pow, V(_), V(_)) => {
                 return Err(Box::new(
@@ -480,7 +539,7 @@ impl Interp<'_> {
         let named = kw.into_iter().map(|(k, v)| (Some(k), v));
         for (k, v) in pos.into_iter().map(|v| (None, v)).chain(named) {
             match (k.as_deref(), v) {
-                (None | Some("root"), Obj::Value(r)) if root.is_none() => root = Some(r.id),
+                (None | Some("root"), Obj::Value(r)) if root.is_none() => root = Some(r.id()),
                 (Some("rankdir"), Obj::Str(s)) if matches!(&*s, "LR" | "TB" | "RL" | "BT") => {
                     rankdir = Some(s.to_string())
                 }
@@ -513,7 +572,7 @@ impl Interp<'_> {
         };
         let (graph, root) = self.graph.trace(root);
         self.snapshot_nodes += graph.len();
-        self.before_add(span)?;
+        self.after_add(span)?;
         self.diagrams.push(Diagram {
             graph,
             root,
@@ -638,7 +697,7 @@ fn label_str(v: &Obj, span: Span) -> R<Rc<str>> {
 /// The node of a Value object (made by this module, so always a Value).
 fn value_id(v: &Obj) -> ValueId {
     match v {
-        Obj::Value(r) => r.id,
+        Obj::Value(r) => r.id(),
         _ => ValueId::new(usize::MAX >> 1),
     }
 }

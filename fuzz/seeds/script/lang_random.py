@@ -1,0 +1,41 @@
+# random with CPython's numbers: seed, random, uniform, randint, randrange, choice, shuffle, sample, gauss
+import random
+from micrograd.engine import Value
+
+random.seed(42)
+print(random.random(), random.random())
+print(random.uniform(-1, 1), random.uniform(2.5, 10), random.uniform(1, 1))
+print([random.randint(1, 6) for _ in range(10)])
+items = ['a', 'b', 'c', 'd', 'e']
+print(random.choice(items), random.choice(range(100)), random.choice('xyz'))
+deck = list(range(10))
+random.shuffle(deck)
+print(deck)
+print(random.sample(range(100), 5), random.sample(items, 3), random.sample(items, 5), random.sample(range(1000), 8))
+print(random.gauss(0, 1), random.gauss(0, 1), random.gauss(5, 0.1))
+print(random.randrange(10), random.randrange(2, 20, 3), random.randrange(-5, 5), random.randint(-2 ** 40, 2 ** 40))
+random.seed(3)
+g1 = random.gauss(0, 1)
+random.seed(3)
+print(g1 == random.gauss(0, 1), random.gauss(0, 1))   # seed() drops gauss's cached second value
+random.seed(0)
+a = random.random()
+random.seed(0)
+print(a == random.random(), a)
+random.seed(-5)
+print(random.random())            # a negative seed is used as abs(seed)
+random.seed(5)
+print(random.random())
+random.seed(2 ** 40 + 3)
+print(random.random(), random.randint(0, 10 ** 12))
+random.seed(1337)
+ws = [Value(random.uniform(-1, 1)) for _ in range(3)]
+print(ws)
+random.seed(1337)
+print(random.uniform(-1, 1) == ws[0].data)
+pick = random.choice(ws)
+print(pick is ws[0] or pick is ws[1] or pick is ws[2])
+y = sum((w * random.gauss(0, 1) for w in ws), Value(0.0))
+print(y)
+y.backward()
+print([w.grad for w in ws])
