@@ -6,10 +6,15 @@
 //!
 //! A block is micrograd code when its info string is `micrograd`, or
 //! `python` with the word `gradviz` (```` ```python gradviz ````).
+//!
+//! The blocks of one text run in one session, in order, like a notebook's
+//! cells (the convention of Jupyter Book, Quarto and R Markdown): a class
+//! defined in one block is used in the next. A block with the word `fresh`
+//! in its info string (```` ```micrograd fresh ````) runs on its own.
 
 use pulldown_cmark::{CodeBlockKind, Event, Parser, Tag, TagEnd};
 
-use crate::script::{self, Diagram, Options, ScriptError};
+use crate::script::{Diagram, Options, ScriptError, Session};
 
 /// The start of a generated region.
 pub const BEGIN: &str = "<!-- gradviz:begin (generated from the block above by `gradviz notes`; edits are overwritten) -->";
@@ -98,6 +103,20 @@ pub fn is_micrograd(info: &str) -> bool {
     }
 }
 
+/// Whether a block opts out of the file's session (```` ```micrograd fresh ````):
+/// it runs on its own, and the blocks after it do not see what it defines.
+///
+/// ```
+/// use gradviz::notes::is_fresh;
+/// assert!(is_fresh("micrograd fresh"));
+/// assert!(is_fresh("python gradviz, fresh"));
+/// assert!(!is_fresh("micrograd"));
+/// ```
+pub fn is_fresh(info: &str) -> bool {
+    info.split(|c: char| c.is_whitespace() || c == ',' || c == '{' || c == '}')
+        .any(|w| w == "fresh")
+}
+
 /// FNV-1a, 64 bits: a stable content hash for asset names.
 fn fnv1a(bytes: &[u8]) -> u64 {
     let mut h: u64 = 0xcbf29ce484222325;
@@ -158,8 +177,10 @@ pub fn process_with(
     let mut assets = Vec::new();
     let mut copied = 0; // bytes of `markdown` already in `out`
     let mut block = 0;
-    // (start, code, end of the code in `markdown`)
-    let mut current: Option<(usize, String, usize)> = None;
+    // (start, code, end of the code in `markdown`, runs in a fresh session)
+    let mut current: Option<(usize, String, usize, bool)> = None;
+    // The blocks of one file run in one session, like a notebook's cells.
+    let mut session: Option<Session> = None;
     let markers = end_markers(markdown);
     let mut containers = Vec::new();
     for (event, range) in Parser::new(markdown).into_offset_iter() {
@@ -170,25 +191,32 @@ pub fn process_with(
                 if is_micrograd(&info) && range.start >= copied =>
             {
                 let fence_line_end = line_end(markdown, range.start + 1);
-                current = Some((range.start, String::new(), fence_line_end));
+                current = Some((range.start, String::new(), fence_line_end, is_fresh(&info)));
             }
             Event::Text(text) if current.is_some() => {
-                if let Some((_, code, code_end)) = current.as_mut() {
+                if let Some((_, code, code_end, _)) = current.as_mut() {
                     code.push_str(&text);
                     *code_end = range.end;
                 }
             }
             Event::End(TagEnd::CodeBlock) if current.is_some() => {
-                let (start, code, code_end) = current.take().unwrap_or_default();
+                let (start, code, code_end, fresh) = current.take().unwrap_or_default();
                 block += 1;
                 let end = line_end(markdown, range.end);
                 let first_line = markdown[..start].matches('\n').count() + 2;
                 let prefix = line_prefix(markdown, start);
+                let mut own;
+                let session = if fresh {
+                    own = Session::new(options);
+                    &mut own
+                } else {
+                    session.get_or_insert_with(|| Session::new(options))
+                };
                 let generated = run_block(
                     &code,
                     (block, first_line),
                     embed,
-                    options,
+                    session,
                     draw,
                     &mut assets,
                 )?;
@@ -253,19 +281,21 @@ fn run_block(
     code: &str,
     (block, first_line): (usize, usize),
     embed: &Embed,
-    options: &Options,
+    session: &mut Session,
     draw: &dyn Fn(&Diagram) -> Result<String, String>,
     assets: &mut Vec<Asset>,
 ) -> Result<String, NotesError> {
     let mut printed = Vec::new();
-    let run = script::run(code, options, &mut printed).map_err(|error| BlockError {
-        block,
-        first_line,
-        code: code.to_string(),
-        error: Box::new(error),
-    })?;
+    let diagrams = session
+        .run(code, &mut printed)
+        .map_err(|error| BlockError {
+            block,
+            first_line,
+            code: code.to_string(),
+            error: Box::new(error),
+        })?;
     let mut region = format!("{BEGIN}\n");
-    for (k, d) in run.diagrams.iter().enumerate() {
+    for (k, d) in diagrams.iter().enumerate() {
         let svg = draw(d).map_err(|message| NotesError::Draw { block, message })?;
         match embed {
             Embed::Files { prefix } => {

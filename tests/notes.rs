@@ -306,3 +306,68 @@ fn a_real_mdbook_build() {
         "with its numbers"
     );
 }
+
+/// The blocks of a file run in one session, like notebook cells: a class
+/// defined in block 1 is used in block 2; a `fresh` block runs alone; an
+/// error in block 3 points at its Markdown line.
+#[test]
+fn blocks_run_as_one_notebook_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let input = dir.path().join("lecture.md");
+    let md = "# Neurons\n\n```micrograd\nimport random\nrandom.seed(1)\nclass Neuron:\n    def __init__(self, nin):\n        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]\n        self.b = Value(random.uniform(-1, 1))\n    def __call__(self, x):\n        return sum((wi * xi for wi, xi in zip(self.w, x)), self.b).tanh()\n```\n\nThen:\n\n```micrograd\nn = Neuron(2)\nout = n([2.0, 3.0])\nout.backward()\nprint(f'{out.data:.6f}')\n```\n\n```micrograd fresh\nprint('Neuron' in dir())\n```\n";
+    std::fs::write(&input, md).unwrap();
+    let r = gradviz(&[
+        "notes",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("out.md").to_str().unwrap(),
+    ]);
+    // `dir()` is not a script built-in: the fresh block fails on its own…
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("micrograd block 3"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("lecture.md:24:19"),
+        "the Markdown line: {}",
+        r.stderr
+    );
+    // …and with a block that runs, the second block sees the first's class
+    // while the fresh one does not.
+    let md = md.replace("print('Neuron' in dir())", "n = Neuron(2)");
+    std::fs::write(&input, &md).unwrap();
+    let r = gradviz(&[
+        "notes",
+        input.to_str().unwrap(),
+        "-o",
+        dir.path().join("out.md").to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("NameError: name 'Neuron' is not defined"),
+        "{}",
+        r.stderr
+    );
+    let md = md.replace("```micrograd fresh\nn = Neuron(2)\n```\n", "");
+    std::fs::write(&input, &md).unwrap();
+    let out = dir.path().join("out.md");
+    let r = gradviz(&[
+        "notes",
+        input.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    // What CPython 3.11 prints for the same two cells.
+    let python = "0.817624";
+    assert!(text.contains(&format!("```text\n{python}\n```")), "{text}");
+    // Idempotent: running the output again changes nothing.
+    let again = dir.path().join("again.md");
+    let r = gradviz(&[
+        "notes",
+        out.to_str().unwrap(),
+        "-o",
+        again.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
+}

@@ -14,11 +14,13 @@ pub mod front;
 pub mod ir;
 pub mod modules;
 mod runtime;
+mod session;
 
 use std::io::Write;
 use std::sync::mpsc;
 
 pub use error::{ErrorKind, ScriptError, Span, TraceFrame};
+pub use session::Session;
 
 use crate::engine::{Graph, ValueId};
 

@@ -265,6 +265,38 @@ pub fn type_err(span: Span, msg: impl Into<String>) -> Box<ScriptError> {
 }
 
 impl Interp<'_> {
+    /// Runs a notebook cell in this session: its globals are the session's;
+    /// returns its diagrams (the implicit one is of this cell's last
+    /// `backward()` or assignment).
+    pub fn run_cell(&mut self, src: &str) -> Result<Vec<Diagram>, ScriptError> {
+        self.deadline = Instant::now().checked_add(Duration::from_secs_f64(self.options.timeout));
+        self.last_backward = None;
+        self.last_assigned = None;
+        let module = super::front::parse(src)?;
+        let main = self.main.clone();
+        let code = {
+            let mut names = main.names.borrow_mut();
+            super::compile::module(&module, src, &mut names, self.options.auto_labels)?
+        };
+        drop(module);
+        self.run_module(&code, &main).map_err(|e| *e)?;
+        let root = self.last_backward.take().or(self.last_assigned.take());
+        let mut diagrams = std::mem::take(&mut self.diagrams);
+        if diagrams.is_empty()
+            && let Some(Obj::Value(root)) = root
+        {
+            let (graph, root) = self.graph.trace(root.id());
+            diagrams.push(Diagram {
+                graph,
+                root,
+                span: None,
+                rankdir: None,
+            });
+        }
+        self.snapshot_nodes = 0;
+        Ok(diagrams)
+    }
+
     /// Ends the session: the diagrams, with the implicit one when the
     /// script drew none.
     pub fn finish(mut self) -> super::Run {
