@@ -7,35 +7,47 @@ use graphviz_rust::dot_structures::{Graph, Id, Stmt};
 
 /// The `label` attribute of each node statement, and the number of edges.
 fn parsed(dot: &str) -> (Vec<(String, String)>, usize) {
-    let graphs: Vec<&str> = dot.split_inclusive("}\n").collect();
+    // One graph per top-level `}` (clusters close indented).
+    let mut graphs = Vec::new();
+    let mut current = String::new();
+    for line in dot.split_inclusive('\n') {
+        current.push_str(line);
+        if line == "}\n" {
+            graphs.push(std::mem::take(&mut current));
+        }
+    }
     let mut nodes = Vec::new();
     let mut edges = 0;
-    for g in graphs {
+    for g in &graphs {
         let graph = graphviz_rust::parse(g).unwrap_or_else(|e| panic!("invalid DOT: {e}\n{g}"));
         let Graph::DiGraph { stmts, .. } = graph else {
             panic!("a digraph")
         };
-        for s in stmts {
-            match s {
-                Stmt::Node(n) => {
-                    let label = n
-                        .attributes
-                        .iter()
-                        .find(|a| a.0 == Id::Plain("label".into()))
-                        .map(|a| match &a.1 {
-                            Id::Escaped(s) | Id::Plain(s) | Id::Html(s) | Id::Anonymous(s) => {
-                                s.clone()
-                            }
-                        })
-                        .expect("every node has a label");
-                    nodes.push((n.id.0.to_string(), label));
-                }
-                Stmt::Edge(_) => edges += 1,
-                _ => {}
-            }
-        }
+        collect(&stmts, &mut nodes, &mut edges);
     }
     (nodes, edges)
+}
+
+/// Node labels and the edge count of statements, clusters included.
+fn collect(stmts: &[Stmt], nodes: &mut Vec<(String, String)>, edges: &mut usize) {
+    for s in stmts {
+        match s {
+            Stmt::Node(n) => {
+                let label = n
+                    .attributes
+                    .iter()
+                    .find(|a| a.0 == Id::Plain("label".into()))
+                    .map(|a| match &a.1 {
+                        Id::Escaped(s) | Id::Plain(s) | Id::Html(s) | Id::Anonymous(s) => s.clone(),
+                    })
+                    .expect("every node has a label");
+                nodes.push((n.id.0.to_string(), label));
+            }
+            Stmt::Edge(_) => *edges += 1,
+            Stmt::Subgraph(sub) => collect(&sub.stmts, nodes, edges),
+            _ => {}
+        }
+    }
 }
 
 #[test]

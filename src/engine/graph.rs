@@ -25,8 +25,9 @@ use super::store::Store;
 /// An expression graph of scalar values.
 ///
 /// Nodes are added by [`Graph::leaf`] and [`Graph::apply`], or through the
-/// [`Value`](super::Value) handles that overload Rust's arithmetic operators. The graph
-/// uses interior mutability so that many `Copy` handles can share it.
+/// [`Value`](super::Value) handles that overload Rust's arithmetic
+/// operators. The graph uses interior mutability so that many `Copy`
+/// handles can share it.
 ///
 /// ```
 /// use gradviz::Graph;

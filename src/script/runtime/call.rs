@@ -319,7 +319,9 @@ impl Interp<'_> {
         match class.lookup("__init__") {
             Some(init) => {
                 pos.insert(0, inst.clone());
-                let r = self.call(&init, pos, kw, span)?;
+                // In the object's cluster: the parameters `__init__` makes
+                // belong to it, and objects it makes nest in it.
+                let r = self.call_bound(&inst, &init, pos, kw, span)?;
                 if !matches!(r, Obj::None) {
                     return Err(type_err(
                         span,
