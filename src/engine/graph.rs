@@ -524,7 +524,7 @@ impl Graph {
         }
         drop(inner);
         let mut groups = self.groups.borrow_mut();
-        groups.member.retain(|n, _| kept.contains(n.index()));
+        groups.member.retain(|i| kept.contains(i));
     }
 
     /// `root` and all its ancestors, in index order (creation order when no

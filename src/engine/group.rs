@@ -56,7 +56,7 @@ impl Graph {
 
     /// The group a node belongs to.
     pub fn group_of(&self, id: ValueId) -> Option<GroupId> {
-        self.groups.borrow().member.get(&id.node_index()).copied()
+        self.groups.borrow().member.get(id.node_index())
     }
 
     /// A copy of a group's description.

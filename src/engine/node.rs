@@ -7,8 +7,6 @@
 //! `op.rs` (a [`Node`] holds an [`Op`]), which imports no engine file; the
 //! whole layering is listed in `engine/mod.rs`.
 
-use std::collections::HashMap;
-
 use petgraph::stable_graph::NodeIndex;
 
 use super::op::Op;
@@ -95,22 +93,64 @@ pub struct Group {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Groups {
     pub list: Vec<Group>,
-    pub member: HashMap<NodeIndex, GroupId>,
+    pub member: Membership,
 }
 
 impl Groups {
     /// The groups of a traced copy: same groups, members renumbered.
     pub fn remapped(&self, ids: &[ValueId], map: &[NodeIndex]) -> Groups {
-        let member = ids
-            .iter()
-            .filter_map(|id| {
-                let g = self.member.get(&id.node_index())?;
-                Some((map[id.index()], *g))
-            })
-            .collect();
+        let mut member = Membership::default();
+        for id in ids {
+            if let Some(g) = self.member.get(id.node_index()) {
+                member.insert(map[id.index()], g);
+            }
+        }
         Groups {
             list: self.list.clone(),
             member,
+        }
+    }
+}
+
+/// The group of each node, by node index: a dense array, since every node
+/// of a model's forward pass has one and nodes are added by the million.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Membership {
+    of: Vec<Option<GroupId>>,
+    count: usize,
+}
+
+impl Membership {
+    /// Puts node `n` into group `g`.
+    #[inline]
+    pub fn insert(&mut self, n: NodeIndex, g: GroupId) {
+        let i = n.index();
+        if self.of.len() <= i {
+            self.of.resize(i + 1, None);
+        }
+        if self.of[i].replace(g).is_none() {
+            self.count += 1;
+        }
+    }
+
+    /// The group of node `n`.
+    #[inline]
+    pub fn get(&self, n: NodeIndex) -> Option<GroupId> {
+        self.of.get(n.index()).copied().flatten()
+    }
+
+    /// Whether no node has a group.
+    pub fn is_empty(&self) -> bool {
+        self.count == 0
+    }
+
+    /// Keeps the membership of the nodes `keep` says to.
+    pub fn retain(&mut self, keep: impl Fn(usize) -> bool) {
+        for (i, g) in self.of.iter_mut().enumerate() {
+            if g.is_some() && !keep(i) {
+                *g = None;
+                self.count -= 1;
+            }
         }
     }
 }

@@ -77,11 +77,10 @@ impl Interp<'_> {
                 let it = self.eval(iter, f)?;
                 let it = self.iter(&it, *span)?;
                 loop {
-                    let Some(x) = self.next(&it, *span)? else {
+                    if !self.next_into(&it, target, f, *span)? {
                         return self.block(orelse, f);
-                    };
+                    }
                     self.tick(*span)?;
-                    self.assign(target, x, f)?;
                     match self.block(body, f)? {
                         Flow::Break => break,
                         Flow::Return(v) => return Ok(Flow::Return(v)),
@@ -255,6 +254,15 @@ impl Interp<'_> {
                 let o = self.eval(obj, f)?;
                 let i = self.eval(index, f)?;
                 self.set_item(&o, i, v, *span)
+            }
+            Target::Unpack(targets, None, _) if matches!(&v, Obj::Tuple(t) if t.0.len() == targets.len()) =>
+            {
+                // The common `for a, b in zip(…)`: no list of the items.
+                let Obj::Tuple(t) = &v else { return Ok(()) };
+                for (target, x) in targets.iter().zip(t.0.iter()) {
+                    self.assign(target, x.clone(), f)?;
+                }
+                Ok(())
             }
             Target::Unpack(targets, star, span) => {
                 let items = self.collect(&v, *span).map_err(|_| {
@@ -705,16 +713,15 @@ impl Interp<'_> {
                 return Ok(None);
             };
             let lvl = st.iters.len() - 1;
-            let Some(x) = self.next(&it, def.span)? else {
+            let clause = &def.clauses[lvl];
+            if !self.next_into(&it, &clause.target, &mut st.frame, def.span)? {
                 st.iters.pop();
                 if st.iters.is_empty() {
                     return Ok(None);
                 }
                 continue;
-            };
+            }
             self.tick(def.span)?;
-            let clause = &def.clauses[lvl];
-            self.assign(&clause.target, x, &mut st.frame)?;
             let mut ok = true;
             for c in &clause.ifs {
                 let t = self.eval(c, &mut st.frame)?;
@@ -742,6 +749,44 @@ impl Interp<'_> {
                 None => None,
             };
             return Ok(Some((v, value)));
+        }
+    }
+
+    /// The next item of `it` assigned to `target`; `false` when `it` is
+    /// exhausted. `for a, b in zip(xs, ys)` assigns each side straight from
+    /// its iterator, without the tuple in between.
+    fn next_into(&mut self, it: &Obj, target: &Target, f: &mut Frame, span: Span) -> R<bool> {
+        if let (Target::Unpack(targets, None, _), Obj::Iter(cell)) = (target, it) {
+            let zipped = matches!(&*cell.borrow(), Iter::Zip(its) if its.len() == targets.len() && (1..=4).contains(&its.len()));
+            if zipped {
+                let state = std::mem::replace(&mut *cell.borrow_mut(), Iter::Done);
+                let Iter::Zip(its) = &state else {
+                    return Ok(false);
+                };
+                // All items first: when one side runs out, nothing is
+                // assigned (the loop variables keep the last full item).
+                let mut got: [Option<Obj>; 4] = Default::default();
+                for (sub, slot) in its.iter().zip(got.iter_mut()) {
+                    match self.next(sub, span)? {
+                        Some(x) => *slot = Some(x),
+                        None => return Ok(false),
+                    }
+                }
+                *cell.borrow_mut() = state;
+                for (t, x) in targets.iter().zip(got.iter_mut()) {
+                    if let Some(x) = x.take() {
+                        self.assign(t, x, f)?;
+                    }
+                }
+                return Ok(true);
+            }
+        }
+        match self.next(it, span)? {
+            Some(x) => {
+                self.assign(target, x, f)?;
+                Ok(true)
+            }
+            None => Ok(false),
         }
     }
 

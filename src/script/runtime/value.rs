@@ -407,7 +407,8 @@ impl Interp<'_> {
     /// Labels an unlabelled value with the name it is assigned to.
     pub fn auto_label(&mut self, id: ValueId, name: &str) {
         // An empty label is micrograd's default, so it is unlabelled too.
-        if self.graph.node(id).label_str().is_empty() {
+        let unlabelled = self.graph.store().label(id).is_none_or(str::is_empty);
+        if unlabelled {
             self.graph.set_label(id, Some(name));
         }
     }
@@ -588,11 +589,17 @@ impl Interp<'_> {
         // micrograd sets the root's grad to the int 1 and accumulates with
         // Python arithmetic, so grads stay ints while every factor is one.
         self.info[root.index()].grad_int = true;
-        for id in order.iter().rev() {
-            self.propagate_grad_type(*id);
-        }
+        let all_finite = {
+            let store = self.graph.store();
+            for id in order.iter().rev() {
+                propagate(&store, &mut self.info, *id);
+            }
+            order.iter().all(|id| store.grad(*id).is_finite())
+        };
         self.last_backward = Some(self.value_obj(root));
-        self.check_grads(order.iter().rev().copied(), span)?;
+        if !all_finite {
+            self.check_grads(order.iter().rev().copied(), span)?;
+        }
         Ok(Obj::None)
     }
 
@@ -605,21 +612,8 @@ impl Interp<'_> {
 
     /// Python's type of `operand.grad += local * out.grad` for each operand.
     fn propagate_grad_type(&mut self, id: ValueId) {
-        let Some(op) = self.graph.node(id).op else {
-            return;
-        };
-        let operands = self.graph.operands(id);
-        let out_int = self.info(id).grad_int;
-        for (i, o) in operands.iter().enumerate() {
-            let local_int = match op {
-                Op::Add | Op::Relu => true,
-                Op::Mul => self.info(operands[1 - i]).data_int,
-                Op::Pow(Exponent::Int(k)) => k >= 1 && self.info(*o).data_int,
-                Op::Pow(Exponent::Float(_)) | Op::Tanh | Op::Exp => false,
-            };
-            let info = &mut self.info[o.index()];
-            info.grad_int = info.grad_int && local_int && out_int;
-        }
+        let store = self.graph.store();
+        propagate(&store, &mut self.info, id);
     }
 
     /// Finds the op whose local derivative made a gradient non-finite.
@@ -671,6 +665,27 @@ impl Interp<'_> {
             number_of(d, info.data_int),
             number_of(g, info.grad_int)
         )
+    }
+}
+
+/// Python's type of each `operand.grad += local * out.grad` of node `id`.
+#[inline]
+fn propagate(store: &crate::engine::Store, info: &mut [NodeInfo], id: ValueId) {
+    let Some(op) = store.op(id) else { return };
+    let operands = store.operands(id);
+    let ids: &[ValueId] = &operands;
+    let out_int = info[id.index()].grad_int;
+    for (i, o) in ids.iter().enumerate() {
+        let local_int = match op {
+            Op::Add | Op::Relu => true,
+            Op::Mul => ids
+                .get(1 - i)
+                .is_some_and(|other| info[other.index()].data_int),
+            Op::Pow(Exponent::Int(k)) => k >= 1 && info[o.index()].data_int,
+            Op::Pow(Exponent::Float(_)) | Op::Tanh | Op::Exp => false,
+        };
+        let slot = &mut info[o.index()];
+        slot.grad_int = slot.grad_int && local_int && out_int;
     }
 }
 
