@@ -569,14 +569,34 @@ impl Graph {
     /// ```
     pub fn trace(&self, root: ValueId) -> (Graph, ValueId) {
         let ids = self.ancestors(root);
-        let store = self.read_at(root);
+        let (copy, map) = self.copy_of(&ids, 0);
+        (copy, ValueId(map[root.index()]))
+    }
+
+    /// A standalone copy of the nodes `ids` (ascending, every operand of
+    /// one among them), with their data, grads, labels and groups as they
+    /// are now, renumbered densely in index order, and room for `room`
+    /// more nodes. Returns the copy and the map from old to new indices
+    /// (`NodeIndex::end()` for nodes not copied).
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let _dead = g.value(9.0);
+    /// let a = g.value(3.0);
+    /// let b = a * a;
+    /// let (copy, map) = g.copy_of(&[a.id(), b.id()], 0);
+    /// assert_eq!((copy.len(), map[b.id().index()].index()), (2, 1));
+    /// ```
+    pub fn copy_of(&self, ids: &[ValueId], room: usize) -> (Graph, Vec<NodeIndex>) {
+        let store = self.read();
         let mut copy = Store::default();
-        copy.reserve_exact(ids.len(), ids.len() * 2);
+        copy.reserve_exact(ids.len() + room, 2 * (ids.len() + room));
         let mut map = vec![NodeIndex::end(); store.structure().node_bound()];
         // Index order puts every node after its operands unless a result
         // landed in a freed slot below one: add operands first regardless.
-        let mut pending: Vec<ValueId> = Vec::with_capacity(ids.len());
-        for id in &ids {
+        let mut pending: Vec<ValueId> = Vec::new();
+        let mut mapped = Vec::with_capacity(2);
+        for id in ids {
             pending.push(*id);
             while let Some(&next) = pending.last() {
                 if map[next.index()] != NodeIndex::end() {
@@ -584,15 +604,17 @@ impl Graph {
                     continue;
                 }
                 let operands = store.operands(next);
-                let missing: Vec<ValueId> = operands
-                    .iter()
-                    .copied()
-                    .filter(|o| map[o.index()] == NodeIndex::end())
-                    .collect();
-                if missing.is_empty() {
+                let before = pending.len();
+                pending.extend(
+                    operands
+                        .iter()
+                        .copied()
+                        .filter(|o| map[o.index()] == NodeIndex::end()),
+                );
+                if pending.len() == before {
                     pending.pop();
-                    let mapped: Vec<ValueId> =
-                        operands.iter().map(|o| ValueId(map[o.index()])).collect();
+                    mapped.clear();
+                    mapped.extend(operands.iter().map(|o| ValueId(map[o.index()])));
                     let n = store.node(next);
                     let new = copy.add(n.op, n.data, &mapped);
                     copy.set_grad(new, n.grad);
@@ -600,18 +622,18 @@ impl Graph {
                         copy.set_label(new, n.label);
                     }
                     map[next.index()] = new.0;
-                } else {
-                    pending.extend(missing);
                 }
             }
         }
-        let root = ValueId(map[root.index()]);
-        let groups = self.groups.borrow().remapped(&ids, &map);
+        let groups = self.groups.borrow().remapped(ids, &map);
         let ordered = copy.structure().edge_indices().all(|e| {
             let (a, b) = copy.structure().edge_endpoints(e).expect("edge exists");
             a < b
         });
-        (Graph::with_store(copy, groups, ordered), root)
+        drop(store);
+        let graph = Graph::with_store(copy, groups, ordered);
+        graph.active_group.set(self.active_group.get());
+        (graph, map)
     }
 }
 

@@ -136,46 +136,30 @@ impl Interp<'_> {
     /// each of their edges from the parameters' long edge lists: quadratic
     /// in the uses of a parameter, seconds per step for micrograd's demo.
     fn compact(&mut self, keep: &[ValueId]) {
-        let old = std::mem::take(&mut self.graph);
-        let active = old.active_group.get();
-        let mut map = vec![ValueId::new(0); keep.last().map_or(0, |k| k.index() + 1)];
-        let mut info = Vec::with_capacity(keep.len());
-        let mut handles = Vec::with_capacity(keep.len());
-        {
-            let store = old.store();
-            self.graph.reserve_exact(keep.len(), keep.len() * 2);
-            let mut operands = Vec::with_capacity(2);
-            for &id in keep {
-                let n = store.node(id);
-                operands.clear();
-                operands.extend(store.operands(id).into_iter().map(|o| map[o.index()]));
-                let new = match n.op {
-                    None => self.graph.leaf(n.data, n.label),
-                    Some(op) => {
-                        let new = self.graph.apply(op, &operands);
-                        if let Some(l) = n.label {
-                            self.graph.set_label(new, Some(l));
-                        }
-                        new
-                    }
-                };
-                // Data may have been set since (`p.data -= …`): keep it.
-                self.graph.set_data(new, n.data);
-                self.graph.set_grad(new, n.grad);
-                map[id.index()] = new;
-                info.push(self.info[id.index()]);
-                let h = self.handles[id.index()].clone();
-                if let Some(r) = h.upgrade() {
-                    r.renumber(new);
-                }
-                handles.push(h);
+        // Room up to the next release: the buffers do not grow by copying
+        // meanwhile.
+        let (graph, map) = self.graph.copy_of(keep, 2 * keep.len());
+        self.graph = graph;
+        let blank = NodeInfo {
+            data_int: false,
+            grad_int: true,
+            span: Span::default(),
+        };
+        let mut info = Vec::with_capacity(3 * keep.len());
+        info.resize(keep.len(), blank);
+        let mut handles = Vec::with_capacity(3 * keep.len());
+        handles.resize(keep.len(), Weak::new());
+        for &id in keep {
+            // Dense, in index order; an operand that sat in a slot above
+            // its result comes first.
+            let new = map[id.index()].index();
+            info[new] = self.info[id.index()];
+            let h = std::mem::take(&mut self.handles[id.index()]);
+            if let Some(r) = h.upgrade() {
+                r.renumber(ValueId::new(new));
             }
+            handles[new] = h;
         }
-        // The same groups (ids kept: objects remember theirs), members
-        // renumbered.
-        let index_map: Vec<_> = map.iter().map(|v| v.node_index()).collect();
-        *self.graph.groups.borrow_mut() = old.groups.borrow().remapped(keep, &index_map);
-        self.graph.active_group.set(active);
         self.info = info;
         self.handles = handles;
     }
