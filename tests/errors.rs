@@ -378,6 +378,12 @@ fn script_cases() -> Vec<Case> {
             "data = open('data.txt')\n",
         ),
         s("import", "import.py", "import numpy as np\n"),
+        s("sandbox_import", "shell.py", "import os\nos.system('ls')\n"),
+        s(
+            "traceback",
+            "ratio.py",
+            "def ratio(a, b):\n    return a / b\n\ndef normalise(xs):\n    total = sum(xs)\n    return [ratio(x, total) for x in xs]\n\nprint(normalise([1.0, -1.0]))\n",
+        ),
         s(
             "unknown_name",
             "name.py",
@@ -449,6 +455,7 @@ fn script_cases() -> Vec<Case> {
             "long.py",
             &format!("x = {}1\n", "1+".repeat(1001)),
         ),
+        s("list_size", "zeros.py", "zeros = [0.0] * 10**10\n"),
         s(
             "string_size",
             "string.py",
@@ -467,6 +474,14 @@ fn script_cases() -> Vec<Case> {
             _ => leak(format!("run {}", c.files[0].0)),
         };
     }
+    v.push(
+        case("timeout", "run spin.py --timeout 1", 1)
+            .file("spin.py", "steps = 0\nwhile True:\n    steps += 1\n"),
+    );
+    v.push(
+        case("max_memory", "run grow.py --max-memory 64M", 1)
+            .file("grow.py", "rows = []\nwhile True:\n    rows.append([0.0] * 1000)\n"),
+    );
     v.push(
         case("max_nodes", "run chain.py --max-nodes 4", 1)
             .file("chain.py", "a = Value(1.0)\na = a * 2\na = a * 2\n"),

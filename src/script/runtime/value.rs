@@ -70,7 +70,7 @@ impl Interp<'_> {
     /// grown enough since the last release, and enforces `--max-nodes`.
     fn after_add(&mut self, span: Span) -> R<()> {
         let len = self.graph.len();
-        if len >= FIRST_RELEASE.max(3 * self.live_after_release) {
+        if len >= FIRST_RELEASE.max(4 * self.live_after_release) {
             self.release();
         }
         if self.graph.len() + self.snapshot_nodes >= self.options.max_nodes {
@@ -138,16 +138,16 @@ impl Interp<'_> {
     fn compact(&mut self, keep: &[ValueId]) {
         // Room up to the next release: the buffers do not grow by copying
         // meanwhile.
-        let (graph, map) = self.graph.copy_of(keep, 2 * keep.len());
+        let (graph, map) = self.graph.copy_of(keep, 3 * keep.len());
         self.graph = graph;
         let blank = NodeInfo {
             data_int: false,
             grad_int: true,
             span: Span::default(),
         };
-        let mut info = Vec::with_capacity(3 * keep.len());
+        let mut info = Vec::with_capacity(4 * keep.len());
         info.resize(keep.len(), blank);
-        let mut handles = Vec::with_capacity(3 * keep.len());
+        let mut handles = Vec::with_capacity(4 * keep.len());
         handles.resize(keep.len(), Weak::new());
         for &id in keep {
             // Dense, in index order; an operand that sat in a slot above
