@@ -52,7 +52,7 @@ enum MdbookCommand {
 
 fn drawer(view: &ViewArgs) -> impl Fn(&Diagram) -> Result<String, String> + '_ {
     move |d: &Diagram| {
-        let dot = to_dot(&d.graph, d.root, &view.dot_options(d.rankdir.as_deref()));
+        let dot = to_dot(&d.graph, d.root, &view.dot_options(d));
         view.svg(&dot, d.graph.len()).map_err(|e| e.to_string())
     }
 }

@@ -171,13 +171,7 @@ pub fn select(diagrams: &[Diagram], which: Option<usize>) -> Result<Vec<&Diagram
 }
 
 fn render_one(d: &Diagram, format: Format, args: &RenderArgs) -> Result<Vec<u8>, CliError> {
-    let dot = || {
-        to_dot(
-            &d.graph,
-            d.root,
-            &args.view.dot_options(d.rankdir.as_deref()),
-        )
-    };
+    let dot = || to_dot(&d.graph, d.root, &args.view.dot_options(d));
     Ok(match format {
         Format::Dot => dot().into_bytes(),
         Format::Json => to_json(&d.graph, d.root).into_bytes(),

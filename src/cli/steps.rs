@@ -41,7 +41,7 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
             Some("steps writes several files: give a folder with -o"),
         ));
     }
-    let base = args.view.dot_options(d.rankdir.as_deref());
+    let base = args.view.dot_options(d);
     let frames = backprop_frames(&d.graph, d.root, &base);
     let dots: Vec<&str> = frames.iter().map(|f| f.dot.as_str()).collect();
     let svgs: Vec<(String, String)> = frames

@@ -92,8 +92,10 @@ pub struct ViewArgs {
 }
 
 impl ViewArgs {
-    /// The DOT options for a diagram whose script asked for `rankdir`.
-    pub fn dot_options(&self, script_rankdir: Option<&str>) -> DotOptions {
+    /// The DOT options for a diagram, with what its `draw_dot` call asked
+    /// for (`rankdir=`, `collapse=True`) where the flags say nothing.
+    pub fn dot_options(&self, diagram: &gradviz::script::Diagram) -> DotOptions {
+        let script_rankdir = diagram.rankdir.as_deref();
         DotOptions {
             rankdir: self
                 .rankdir
@@ -108,7 +110,7 @@ impl ViewArgs {
             color: self.color,
             highlight: self.highlight.clone(),
             frame: None,
-            collapse: self.collapse,
+            collapse: self.collapse || diagram.collapse,
         }
     }
 

@@ -77,6 +77,8 @@ pub struct Diagram {
     pub span: Option<Span>,
     /// `rankdir` passed to `draw_dot`, if any (`LR`, `TB`, `RL` or `BT`).
     pub rankdir: Option<String>,
+    /// `draw_dot(v, collapse=True)`: one box per cluster.
+    pub collapse: bool,
 }
 
 /// The outcome of running a script.

@@ -291,6 +291,7 @@ impl Interp<'_> {
                 root,
                 span: None,
                 rankdir: None,
+                collapse: false,
             });
         }
         self.snapshot_nodes = 0;
@@ -311,6 +312,7 @@ impl Interp<'_> {
                 root,
                 span: None,
                 rankdir: None,
+                collapse: false,
             });
         }
         let graph = std::mem::take(&mut self.graph);

@@ -521,6 +521,7 @@ impl Interp<'_> {
     ) -> R<Obj> {
         let mut root = None;
         let mut rankdir = None;
+        let mut collapse = false;
         let named = kw.into_iter().map(|(k, v)| (Some(k), v));
         for (k, v) in pos.into_iter().map(|v| (None, v)).chain(named) {
             match (k.as_deref(), v) {
@@ -532,6 +533,7 @@ impl Interp<'_> {
                     return Err(type_err(span, "rankdir must be 'LR', 'TB', 'RL' or 'BT'"));
                 }
                 (Some("format"), Obj::Str(_)) => {}
+                (Some("collapse"), v) => collapse = self.truthy(&v, span)?,
                 (None | Some("root"), _) if root.is_some() => {
                     return Err(type_err(
                         span,
@@ -563,6 +565,7 @@ impl Interp<'_> {
             root,
             span: Some(span),
             rankdir,
+            collapse,
         });
         Ok(Obj::None)
     }
