@@ -357,3 +357,211 @@ fn embedded_svg_texts(script: &str) -> (Vec<String>, String) {
         .collect();
     (texts, r.stdout)
 }
+
+/// `gradviz ARGS` with `input` on stdin, killed if it runs longer than
+/// `limit` (then the test fails instead of hanging); the run and how long
+/// it took.
+fn gradviz_within(
+    args: &[&str],
+    input: &str,
+    limit: std::time::Duration,
+) -> (common::Run, std::time::Duration) {
+    use std::io::{Read, Write};
+    use std::process::{Command, Stdio};
+    let start = std::time::Instant::now();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args(args)
+        .current_dir(common::root())
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gradviz starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let input = input.to_string();
+    let writer = std::thread::spawn(move || {
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let reader = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut text = String::new();
+            let _ = pipe.read_to_string(&mut text);
+            text
+        })
+    };
+    let stdout = reader(Box::new(child.stdout.take().expect("stdout is piped")));
+    let stderr = reader(Box::new(child.stderr.take().expect("stderr is piped")));
+    let status = loop {
+        if let Some(status) = child.try_wait().expect("gradviz runs") {
+            break status;
+        }
+        if start.elapsed() > limit {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("gradviz {args:?} still ran after {limit:?}");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    let elapsed = start.elapsed();
+    let _ = writer.join();
+    let run = common::Run {
+        code: status.code().unwrap_or(-1),
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
+    };
+    (run, elapsed)
+}
+
+#[test]
+fn fuzz_script_int_base_out_of_range() {
+    // `int(s, base)` passed any base to `i64::from_str_radix`, which panics
+    // outside 2..=36: `int('1', 99)` and Python's `int(s, 0)` crashed the
+    // runner. Found while fuzzing the `script` target.
+    for script in [
+        "print(int('1', 99))\n",
+        "print(int('1', 1))\n",
+        "print(int('1', -1))\n",
+    ] {
+        let e = fails_cleanly(script);
+        assert!(
+            e.contains("ValueError") && e.contains("int() base must be >= 2 and <= 36, or 0"),
+            "{script:?}: {e}"
+        );
+    }
+    // Base 0 reads the prefix, as Python does.
+    assert_eq!(
+        ok_stdin(
+            &["run", "-"],
+            "print(int('0x10', 0), int('0b11', 0), int('17', 0), int('z', 36))\n"
+        ),
+        "16 3 17 35\n"
+    );
+}
+
+#[test]
+fn fuzz_script_range_iteration_at_the_int_limit() {
+    // A range iterator stepped past i64::MAX: a panic with overflow checks,
+    // without them a wrapped value (negative) that kept the loop going.
+    // Found while fuzzing the `script` target.
+    let run = |script: &str| ok_stdin(&["run", "-", "--timeout", "10"], script);
+    assert_eq!(
+        run("for i in range(9223372036854775806, 9223372036854775807, 2):\n    print(i)\n"),
+        "9223372036854775806\n"
+    );
+    assert_eq!(
+        run("print([i for i in range(9223372036854775800, 9223372036854775807, 5)])\n"),
+        "[9223372036854775800, 9223372036854775805]\n"
+    );
+    assert_eq!(
+        run("print(list(iter(range(-9223372036854775807, -9223372036854775807 - 1, -3))))\n"),
+        "[-9223372036854775807]\n"
+    );
+}
+
+#[test]
+fn fuzz_script_enumerate_past_the_int_limit() {
+    // `enumerate` counted with a plain `+= 1`: a panic with overflow checks,
+    // without them the second index was -9223372036854775808. Python's ints
+    // go on; gradviz's are 64-bit, so that index is an OverflowError (and
+    // the first one, which fits, is fine). Found while fuzzing the `script`
+    // target.
+    assert_eq!(
+        ok_stdin(
+            &["run", "-"],
+            "print(list(enumerate('a', 9223372036854775807)))\n"
+        ),
+        "[(9223372036854775807, 'a')]\n"
+    );
+    let e = fails_cleanly("print(list(enumerate('ab', 9223372036854775807)))\n");
+    assert!(e.contains("OverflowError"), "{e}");
+}
+
+#[test]
+fn fuzz_script_slice_step_past_the_int_limit() {
+    // The slice's index was stepped with a plain `+=`, past i64::MAX for a
+    // start of 1 or more and a huge step: a panic with overflow checks,
+    // without them a wrapped index and an index-out-of-bounds panic.
+    // Found while fuzzing the `script` target.
+    assert_eq!(
+        ok_stdin(
+            &["run", "-"],
+            "print([1, 2, 3][1::9223372036854775807], 'abc'[1::9223372036854775807], (1, 2, 3)[2::9223372036854775807])\n"
+        ),
+        "[2] b (3,)\n"
+    );
+    assert_eq!(
+        ok_stdin(
+            &["run", "-"],
+            "a = [1, 2, 3]\na[1::9223372036854775807] = [9]\nprint(a)\ndel a[1::9223372036854775807]\nprint(a)\n"
+        ),
+        "[1, 9, 3]\n[1, 3]\n"
+    );
+}
+
+#[test]
+fn fuzz_script_builtins_over_long_ranges_stop_at_the_timeout() {
+    // `sum`, `any`/`all` and `in` loop over an iterator without counting
+    // steps, and a range iterator never counts them: these ran until the
+    // process was killed, whatever `--timeout` said. Found while checking
+    // that the `script` fuzz target bounds its runs.
+    for script in [
+        "print(all(range(1, 10**18)))\n",
+        "print(sum(range(10**18)))\n",
+        "print(-1 in iter(range(10**18)))\n",
+    ] {
+        let (r, _) = gradviz_within(
+            &["run", "-", "--timeout", "1"],
+            script,
+            std::time::Duration::from_secs(20),
+        );
+        assert_eq!(r.code, 1, "{script:?}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: TimeoutError") && !r.stderr.contains("panicked"),
+            "{script:?}: {}",
+            r.stderr
+        );
+    }
+}
+
+#[test]
+fn fuzz_script_timeout_is_checked_between_heavy_steps() {
+    // The clock was read every 1024 loop steps or calls, however long each
+    // step took, and never in code outside loops and calls: with steps of
+    // tens of milliseconds `--timeout 1` stopped a script after a minute or
+    // more. Found while checking that the `script` fuzz target bounds its
+    // runs.
+    for script in [
+        "for i in range(100000):\n    x = [0] * 4000000\n".to_string(),
+        "x = [0] * 4000000\n".repeat(2000),
+    ] {
+        let (r, took) = gradviz_within(
+            &["run", "-", "--timeout", "1"],
+            &script,
+            std::time::Duration::from_secs(20),
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: TimeoutError") && !r.stderr.contains("panicked"),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            took < std::time::Duration::from_secs(10),
+            "stopped after {took:?}"
+        );
+    }
+}
+
+#[test]
+fn fuzz_script_reference_cycles_are_freed_after_a_script() {
+    // A function holds its module's globals and the globals hold the
+    // function: every script with a `def` (or a lambda, a generator, a
+    // list that holds itself, `from micrograd import nn`) leaked all its
+    // globals. `gradviz notes` runs its blocks in one process, so the
+    // memory of earlier blocks counted against `--max-memory` of later
+    // ones (each block here holds about 32 MB). Found by the `script` fuzz
+    // target (LeakSanitizer).
+    let block = "```micrograd\nx = [0] * 2000000\ndef f():\n    pass\n```\n\n";
+    let r = gradviz_stdin(&["notes", "-", "--max-memory", "160M"], &block.repeat(10));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}

@@ -449,7 +449,10 @@ impl Interp<'_> {
                     None => 0,
                 };
                 let it = self.iter(&pos[0], span)?;
-                Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Enumerate(it, start))))
+                Obj::Iter(Rc::new(std::cell::RefCell::new(Iter::Enumerate(
+                    it,
+                    i128::from(start),
+                ))))
             }
             B::Reversed => {
                 arity(name, &pos, &kw, 1, 1, span)?;
@@ -482,6 +485,7 @@ impl Interp<'_> {
                 let it = self.iter(&pos[0], span)?;
                 while let Some(x) = self.next(&it, span)? {
                     acc = self.binary(crate::script::ir::BinOp::Add, acc, x, span, span)?;
+                    self.tick(span)?;
                 }
                 acc
             }
@@ -535,6 +539,7 @@ impl Interp<'_> {
                     if self.truthy(&x, span)? == want {
                         return Ok(Obj::Bool(want));
                     }
+                    self.tick(span)?;
                 }
                 Obj::Bool(!want)
             }
@@ -662,11 +667,36 @@ impl Interp<'_> {
                     }
                     Some(Obj::Str(s)) => {
                         let base = match pos.get(1) {
-                            Some(b) => int_arg(b, span)? as u32,
+                            Some(b) => int_arg(b, span)?,
                             None => 10,
                         };
+                        if base != 0 && !(2..=36).contains(&base) {
+                            return Err(py_err(
+                                "ValueError",
+                                span,
+                                "int() base must be >= 2 and <= 36, or 0",
+                            ));
+                        }
                         let t = s.trim().replace('_', "");
-                        match i64::from_str_radix(&t, base) {
+                        let (sign, digits) = match t.strip_prefix('-') {
+                            Some(d) => ("-", d.to_string()),
+                            None => ("", t.trim_start_matches('+').to_string()),
+                        };
+                        // Base 0 reads the prefix, as Python's literals do.
+                        let lower = digits.to_ascii_lowercase();
+                        let (radix, digits) = match (base, lower.get(..2)) {
+                            (0 | 16, Some("0x")) => (16, &digits[2..]),
+                            (0 | 8, Some("0o")) => (8, &digits[2..]),
+                            (0 | 2, Some("0b")) => (2, &digits[2..]),
+                            (0, _) => (10, &digits[..]),
+                            (b, _) => (b as u32, &digits[..]),
+                        };
+                        let parsed = if digits.is_empty() || digits.starts_with(['+', '-']) {
+                            Err(())
+                        } else {
+                            i64::from_str_radix(&format!("{sign}{digits}"), radix).map_err(|_| ())
+                        };
+                        match parsed {
                             Ok(i) => Obj::Int(i),
                             Err(_) => {
                                 return Err(py_err(

@@ -135,7 +135,7 @@ impl<'a> Interp<'a> {
     #[inline]
     pub fn tick(&mut self, span: Span) -> R<()> {
         self.ticks = self.ticks.wrapping_add(1);
-        if self.ticks.is_multiple_of(1024) {
+        if self.ticks.is_multiple_of(64) {
             self.check_limits(span)?;
         }
         Ok(())
@@ -184,7 +184,11 @@ impl<'a> Interp<'a> {
     }
 
     /// Refuses a container or string of `n` items before it is made.
-    pub fn check_size(&self, n: usize, span: Span) -> R<()> {
+    pub fn check_size(&mut self, n: usize, span: Span) -> R<()> {
+        // Big allocations take time: look at the clock as well.
+        if n > 4096 {
+            self.check_limits(span)?;
+        }
         if n > MAX_ITEMS {
             return Err(Box::new(
                 ScriptError::new(
@@ -317,5 +321,28 @@ impl Interp<'_> {
         }
         let graph = std::mem::take(&mut self.graph);
         super::Run { graph, diagrams }
+    }
+}
+
+impl Drop for Interp<'_> {
+    /// A function holds its module's globals and the globals hold the
+    /// function: the cycle is broken here, or every script with a `def`
+    /// would leak its globals when it ends.
+    fn drop(&mut self) {
+        let mut spaces = vec![self.main.clone()];
+        for (_, m) in &self.modules {
+            if let Obj::Module(m) = m
+                && let Some(ns) = &m.ns
+            {
+                spaces.push(ns.clone());
+            }
+        }
+        self.modules.clear();
+        self.last_backward = None;
+        self.last_assigned = None;
+        for ns in spaces {
+            let slots = std::mem::take(&mut *ns.slots.borrow_mut());
+            drop(slots);
+        }
     }
 }

@@ -261,8 +261,9 @@ pub enum Iter {
     Items(std::vec::IntoIter<Obj>),
     /// `zip(…)`.
     Zip(Vec<Obj>),
-    /// `enumerate(it, start)`.
-    Enumerate(Obj, i64),
+    /// `enumerate(it, start)`: the next count (wider than an int, so that
+    /// the count past the last int is an error only if it is used).
+    Enumerate(Obj, i128),
     /// `map(f, …)`.
     Map(Obj, Vec<Obj>),
     /// `filter(f, it)`.

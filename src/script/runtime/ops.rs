@@ -541,6 +541,7 @@ impl Interp<'_> {
                     if is(&item, x) || self.eq(&item, x, span)? {
                         return Ok(true);
                     }
+                    self.tick(span)?;
                 }
                 Ok(false)
             }
@@ -868,7 +869,11 @@ impl Interp<'_> {
                 Iter::Range(cur, stop, step) => {
                     if (*step > 0 && *cur < *stop) || (*step < 0 && *cur > *stop) {
                         let v = *cur;
-                        *cur += *step;
+                        // Past the 64-bit limit the range has ended anyway.
+                        match cur.checked_add(*step) {
+                            Some(next) => *cur = next,
+                            None => *st = Iter::Done,
+                        }
                         return Ok(Some(Obj::Int(v)));
                     }
                     *st = Iter::Done;
@@ -924,7 +929,7 @@ impl Interp<'_> {
             }
             Iter::Enumerate(it, n) => match self.next(it, span)? {
                 Some(v) => {
-                    let i = *n;
+                    let i = i64::try_from(*n).map_err(|_| overflow(span))?;
                     *n += 1;
                     Ok(Some(Obj::tuple(vec![Obj::Int(i), v])))
                 }
@@ -1106,7 +1111,10 @@ pub fn slice_indices(s: &(Obj, Obj, Obj), len: usize, span: Span) -> R<Vec<usize
     let mut i = start;
     while (step > 0 && i < stop) || (step < 0 && i > stop) {
         out.push(i as usize);
-        i += step;
+        match i.checked_add(step) {
+            Some(next) => i = next,
+            None => break,
+        }
     }
     Ok(out)
 }
