@@ -478,10 +478,10 @@ fn script_cases() -> Vec<Case> {
         case("timeout", "run spin.py --timeout 1", 1)
             .file("spin.py", "steps = 0\nwhile True:\n    steps += 1\n"),
     );
-    v.push(
-        case("max_memory", "run grow.py --max-memory 64M", 1)
-            .file("grow.py", "rows = []\nwhile True:\n    rows.append([0.0] * 1000)\n"),
-    );
+    v.push(case("max_memory", "run grow.py --max-memory 64M", 1).file(
+        "grow.py",
+        "rows = []\nwhile True:\n    rows.append([0.0] * 1000)\n",
+    ));
     v.push(
         case("max_nodes", "run chain.py --max-nodes 4", 1)
             .file("chain.py", "a = Value(1.0)\na = a * 2\na = a * 2\n"),

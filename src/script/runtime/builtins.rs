@@ -942,6 +942,7 @@ impl Interp<'_> {
             Obj::Tuple(t) => t.0.len(),
             Obj::Dict(d) => d.0.borrow().len(),
             Obj::Set(s) => s.0.borrow().len(),
+            Obj::View(v) => v.0.0.borrow().len(),
             Obj::Range(r) => range_len(r.0, r.1, r.2) as usize,
             Obj::Instance(inst) if inst.class.lookup("__len__").is_some() => {
                 let m = inst.class.lookup("__len__").unwrap_or(Obj::None);

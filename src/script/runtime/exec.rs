@@ -802,6 +802,7 @@ impl Interp<'_> {
             Obj::Tuple(t) => !t.0.is_empty(),
             Obj::Dict(d) => !d.0.borrow().is_empty(),
             Obj::Set(s) => !s.0.borrow().is_empty(),
+            Obj::View(v) => !v.0.0.borrow().is_empty(),
             Obj::Range(r) => super::builtins::range_len(r.0, r.1, r.2) > 0,
             Obj::Instance(inst) => {
                 if let Some(m) = inst.class.lookup("__bool__") {

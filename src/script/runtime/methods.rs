@@ -337,16 +337,12 @@ impl Interp<'_> {
         Ok(match name {
             "items" | "keys" | "values" => {
                 nargs(name, &pos, &kw, 0, 0, span)?;
-                let v: Vec<Obj> =
-                    d.0.borrow()
-                        .values()
-                        .map(|(k, v)| match name {
-                            "items" => Obj::tuple(vec![k.clone(), v.clone()]),
-                            "keys" => k.clone(),
-                            _ => v.clone(),
-                        })
-                        .collect();
-                Obj::list(v)
+                let kind = match name {
+                    "items" => super::object::ViewKind::Items,
+                    "keys" => super::object::ViewKind::Keys,
+                    _ => super::object::ViewKind::Values,
+                };
+                Obj::View(Rc::new((d.clone(), kind)))
             }
             "get" => {
                 nargs(name, &pos, &kw, 1, 2, span)?;

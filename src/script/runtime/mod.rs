@@ -57,6 +57,9 @@ pub struct Interp<'a> {
     handles: Vec<Weak<ValueRef>>,
     /// Nodes alive after the last release, to pace the next one.
     live_after_release: usize,
+    /// The forward value of each `tanh` node whose data the script has set
+    /// since: micrograd's backward closure keeps the `t` it computed.
+    tanh_forward: Vec<(crate::engine::ValueId, f64)>,
 
     options: &'a Options,
     out: &'a mut dyn Write,
@@ -91,6 +94,7 @@ impl<'a> Interp<'a> {
             info: Vec::new(),
             handles: Vec::new(),
             live_after_release: 0,
+            tanh_forward: Vec::new(),
 
             options,
             out,

@@ -64,6 +64,19 @@ pub enum Obj {
     Super(Rc<(Rc<Class>, Obj)>),
     /// An exception object (`ValueError("…")`), for `raise`.
     Exception(Rc<(&'static str, Rc<str>)>),
+    /// `d.keys()`, `d.values()`, `d.items()`: live views of a dict.
+    View(Rc<(Rc<Dict>, ViewKind)>),
+}
+
+/// Which view of a dict.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ViewKind {
+    /// `d.keys()`
+    Keys,
+    /// `d.values()`
+    Values,
+    /// `d.items()`
+    Items,
 }
 
 /// What a decorator wrapper does.
@@ -272,6 +285,9 @@ pub enum Iter {
     Reversed(Obj, usize),
     /// A comprehension or generator expression.
     Comp(Box<CompState>),
+    /// Over a dict's keys, values or items, live: the next position and
+    /// the size the dict had when the loop started.
+    DictView(Rc<Dict>, ViewKind, usize, usize),
     /// Exhausted.
     Done,
 }
@@ -341,6 +357,11 @@ impl Obj {
             },
             Obj::Super(_) => "super",
             Obj::Exception(e) => e.0,
+            Obj::View(v) => match v.1 {
+                ViewKind::Keys => "dict_keys",
+                ViewKind::Values => "dict_values",
+                ViewKind::Items => "dict_items",
+            },
         }
     }
 
@@ -407,6 +428,7 @@ impl Obj {
             Obj::Wrapper(r) => addr(r),
             Obj::Super(r) => addr(r),
             Obj::Exception(r) => addr(r),
+            Obj::View(r) => addr(r),
             Obj::Builtin(b) => *b as usize + 1,
             Obj::None => 0x10,
             Obj::Ellipsis => 0x20,

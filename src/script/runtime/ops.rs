@@ -8,7 +8,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-use super::object::{Dict, Iter, Key, Obj, Set};
+use super::object::{Dict, Iter, Key, Obj, Set, ViewKind};
 use super::{Interp, R, py_err, type_err};
 use crate::script::error::{ErrorKind, ScriptError, Span};
 use crate::script::ir::{BinOp, CmpOp, UnaryOp};
@@ -518,6 +518,22 @@ impl Interp<'_> {
                 let k = self.key(x, span)?;
                 Ok(s.0.borrow().contains_key(&k))
             }
+            Obj::View(v) if v.1 == ViewKind::Keys => {
+                let k = self.key(x, span)?;
+                Ok(v.0.0.borrow().contains_key(&k))
+            }
+            Obj::View(v) if v.1 == ViewKind::Items => {
+                let Obj::Tuple(t) = x else { return Ok(false) };
+                let [key, value] = &t.0[..] else {
+                    return Ok(false);
+                };
+                let k = self.key(key, span)?;
+                let found = v.0.0.borrow().get(&k).map(|(_, val)| val.clone());
+                match found {
+                    Some(val) => Ok(is(&val, value) || self.eq(&val, value, span)?),
+                    None => Ok(false),
+                }
+            }
             Obj::Range(r) => Ok(match x.as_int() {
                 Some(i) => {
                     let (start, stop, step) = *r.as_ref();
@@ -805,13 +821,8 @@ impl Interp<'_> {
         let state = match v {
             Obj::List(_) | Obj::Tuple(_) | Obj::Str(_) => Iter::Seq(v.clone(), 0),
             Obj::Range(r) => Iter::Range(r.0, r.1, r.2),
-            Obj::Dict(d) => Iter::Items(
-                d.0.borrow()
-                    .values()
-                    .map(|(k, _)| k.clone())
-                    .collect::<Vec<_>>()
-                    .into_iter(),
-            ),
+            Obj::Dict(d) => Iter::DictView(d.clone(), ViewKind::Keys, 0, d.0.borrow().len()),
+            Obj::View(v) => Iter::DictView(v.0.clone(), v.1, 0, v.0.0.borrow().len()),
             Obj::Set(s) => Iter::Items(
                 s.0.borrow()
                     .values()
@@ -900,6 +911,27 @@ impl Interp<'_> {
                     return Ok(item);
                 }
                 Iter::Items(items) => return Ok(items.next()),
+                Iter::DictView(d, kind, pos, len) => {
+                    let map = d.0.borrow();
+                    if map.len() != *len {
+                        return Err(py_err(
+                            "RuntimeError",
+                            span,
+                            "dictionary changed size during iteration",
+                        ));
+                    }
+                    let item = map.get_index(*pos).map(|(_, (k, v))| match kind {
+                        ViewKind::Keys => k.clone(),
+                        ViewKind::Values => v.clone(),
+                        ViewKind::Items => Obj::tuple(vec![k.clone(), v.clone()]),
+                    });
+                    drop(map);
+                    *pos += 1;
+                    if item.is_none() {
+                        *st = Iter::Done;
+                    }
+                    return Ok(item);
+                }
                 Iter::Done => return Ok(None),
                 _ => {}
             }

@@ -157,6 +157,16 @@ impl Interp<'_> {
                 WrapKind::Property => "<property object>".into(),
             },
             Obj::Super(_) => "<super object>".into(),
+            Obj::View(view) => {
+                let items = self.collect(v, span)?;
+                let list = self.seq_repr(v, &items, "[", "]", span)?;
+                let name = match view.1 {
+                    super::object::ViewKind::Keys => "dict_keys",
+                    super::object::ViewKind::Values => "dict_values",
+                    super::object::ViewKind::Items => "dict_items",
+                };
+                format!("{name}({list})")
+            }
             Obj::Exception(e) => format!("{}({})", e.0, pyfmt::repr_str(&e.1)),
         })
     }

@@ -125,6 +125,7 @@ impl Interp<'_> {
             // The live nodes are the first ones (a model's parameters):
             // the engine drops the rest in one truncation.
             self.graph.clear_except(&keep);
+            self.tanh_forward.retain(|(id, _)| id.index() < keep.len());
         } else {
             self.compact(&keep);
         }
@@ -140,6 +141,14 @@ impl Interp<'_> {
         // meanwhile.
         let (graph, map) = self.graph.copy_of(keep, 3 * keep.len());
         self.graph = graph;
+        self.tanh_forward = std::mem::take(&mut self.tanh_forward)
+            .into_iter()
+            .filter_map(|(id, t)| {
+                let new = *map.get(id.index())?;
+                (new != petgraph::stable_graph::NodeIndex::end())
+                    .then(|| (ValueId::new(new.index()), t))
+            })
+            .collect();
         let blank = NodeInfo {
             data_int: false,
             grad_int: true,
@@ -193,6 +202,11 @@ impl Interp<'_> {
             // micrograd: `0 if self.data < 0 else self.data`
             Op::Relu => self.graph.data(operands[0]) < 0.0 || a_int,
         };
+        if data_int && data == 0.0 && data.is_sign_negative() {
+            // A Python int has no -0: `Value(-1) * 0` is 0, and a tanh of
+            // it is 0.0, not -0.0.
+            self.graph.set_data(id, 0.0);
+        }
         let v = self.record(
             id,
             NodeInfo {
@@ -350,6 +364,12 @@ impl Interp<'_> {
     pub fn set_value_attr(&mut self, id: ValueId, name: &str, v: Obj, span: Span) -> R<()> {
         match (name, &v) {
             ("data", Obj::Int(_) | Obj::Float(_) | Obj::Bool(_)) => {
+                if self.graph.store().op(id) == Some(Op::Tanh)
+                    && !self.tanh_forward.iter().any(|(t, _)| *t == id)
+                {
+                    let t = self.graph.data(id);
+                    self.tanh_forward.push((id, t));
+                }
                 self.graph.set_data(id, v.as_f64().unwrap_or(0.0));
                 self.info[id.index()].data_int = !matches!(v, Obj::Float(_));
             }
@@ -572,7 +592,9 @@ impl Interp<'_> {
 
     fn backward(&mut self, root: ValueId, span: Span) -> R<Obj> {
         let order = self.graph.topo_order(root);
+        let swapped = self.swap_tanh_forward();
         self.graph.backward(root);
+        self.restore_tanh_data(swapped);
         // micrograd sets the root's grad to the int 1 and accumulates with
         // Python arithmetic, so grads stay ints while every factor is one.
         self.info[root.index()].grad_int = true;
@@ -591,10 +613,30 @@ impl Interp<'_> {
     }
 
     fn backward_node(&mut self, id: ValueId, span: Span) -> R<Obj> {
+        let swapped = self.swap_tanh_forward();
         self.graph.backward_node(id);
+        self.restore_tanh_data(swapped);
         self.propagate_grad_type(id);
         self.check_grads(std::iter::once(id), span)?;
         Ok(Obj::None)
+    }
+
+    /// Puts the forward values back into `tanh` nodes whose data the
+    /// script changed, for a backward pass; returns their current data.
+    fn swap_tanh_forward(&mut self) -> Vec<(ValueId, f64)> {
+        let mut swapped = Vec::with_capacity(self.tanh_forward.len());
+        for &(id, t) in &self.tanh_forward {
+            swapped.push((id, self.graph.data(id)));
+            self.graph.set_data(id, t);
+        }
+        swapped
+    }
+
+    /// Undoes [`Self::swap_tanh_forward`].
+    fn restore_tanh_data(&mut self, swapped: Vec<(ValueId, f64)>) {
+        for (id, d) in swapped {
+            self.graph.set_data(id, d);
+        }
     }
 
     /// Python's type of `operand.grad += local * out.grad` for each operand.
