@@ -36,7 +36,7 @@ pub fn range(r: TextRange) -> Span {
 /// assert_eq!(err.span.start, 4);
 /// ```
 pub fn parse(src: &str) -> Result<ModModule, ScriptError> {
-    if let Some(at) = too_deep(src) {
+    if let Some(at) = brackets(src).too_deep {
         return Err(ScriptError::new(
             ErrorKind::Limit,
             Span::new(at, at + 1),
@@ -48,7 +48,7 @@ pub fn parse(src: &str) -> Result<ModModule, ScriptError> {
     }
     match ruff_python_parser::parse_module(src) {
         Ok(parsed) => Ok(parsed.into_syntax()),
-        Err(e) => Err(match unclosed(src) {
+        Err(e) => Err(match brackets(src).unclosed {
             Some((at, open)) => ScriptError::new(
                 ErrorKind::Syntax,
                 Span::new(at, at + 1),
@@ -61,11 +61,23 @@ pub fn parse(src: &str) -> Result<ModModule, ScriptError> {
     }
 }
 
-/// The offset where brackets nest deeper than [`MAX_NESTING`], if they do:
-/// checked on the text first so that no tree that deep is ever built.
-fn too_deep(src: &str) -> Option<usize> {
-    let mut depth = 0usize;
+/// What the brackets of a text say, read past strings and comments.
+#[derive(Default)]
+struct Brackets {
+    /// The offset where brackets nest deeper than [`MAX_NESTING`]: checked
+    /// on the text first so that no tree that deep is ever built.
+    too_deep: Option<usize>,
+    /// The first bracket never closed and its byte, as CPython reports it
+    /// (Ruff reports the token that follows, a line later); `None` also
+    /// when the text is broken otherwise (a stray closer, an open string).
+    unclosed: Option<(usize, u8)>,
+}
+
+fn brackets(src: &str) -> Brackets {
     let bytes = src.as_bytes();
+    let mut stack: Vec<(usize, u8)> = Vec::new();
+    let mut other_breakage = false;
+    let mut too_deep = None;
     let mut i = 0;
     let mut quote: Option<(u8, bool)> = None;
     while i < bytes.len() {
@@ -74,15 +86,14 @@ fn too_deep(src: &str) -> Option<usize> {
             Some((q, triple)) => {
                 if b == b'\\' {
                     i += 1;
-                } else if b == q {
-                    if !triple {
-                        quote = None;
-                    } else if bytes[i..].starts_with(&[q, q, q]) {
-                        quote = None;
+                } else if b == q && (!triple || bytes[i..].starts_with(&[q, q, q])) {
+                    quote = None;
+                    if triple {
                         i += 2;
                     }
                 } else if b == b'\n' && !triple {
                     quote = None;
+                    other_breakage = true;
                 }
             }
             None => match b {
@@ -99,65 +110,23 @@ fn too_deep(src: &str) -> Option<usize> {
                     }
                 }
                 b'(' | b'[' | b'{' => {
-                    depth += 1;
-                    if depth > MAX_NESTING {
-                        return Some(i);
+                    stack.push((i, b));
+                    if stack.len() > MAX_NESTING && too_deep.is_none() {
+                        too_deep = Some(i);
                     }
                 }
-                b')' | b']' | b'}' => depth = depth.saturating_sub(1),
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    None
-}
-
-/// The first bracket never closed, as CPython reports it (Ruff reports
-/// the token that follows, a line later).
-fn unclosed(src: &str) -> Option<(usize, u8)> {
-    let bytes = src.as_bytes();
-    let mut stack: Vec<(usize, u8)> = Vec::new();
-    let mut i = 0;
-    let mut quote: Option<(u8, bool)> = None;
-    while i < bytes.len() {
-        let b = bytes[i];
-        match quote {
-            Some((q, triple)) => {
-                if b == b'\\' {
-                    i += 1;
-                } else if b == q && (!triple || bytes[i..].starts_with(&[q, q, q])) {
-                    quote = None;
-                    if triple {
-                        i += 2;
-                    }
-                } else if b == b'\n' && !triple {
-                    return None;
-                }
-            }
-            None => match b {
-                b'#' => {
-                    while i < bytes.len() && bytes[i] != b'\n' {
-                        i += 1;
-                    }
-                }
-                b'\'' | b'"' => {
-                    let triple = bytes[i..].starts_with(&[b, b, b]);
-                    quote = Some((b, triple));
-                    if triple {
-                        i += 2;
-                    }
-                }
-                b'(' | b'[' | b'{' => stack.push((i, b)),
                 b')' | b']' | b'}' => {
-                    stack.pop()?;
+                    other_breakage |= stack.pop().is_none();
                 }
                 _ => {}
             },
         }
         i += 1;
     }
-    stack.first().copied()
+    Brackets {
+        too_deep,
+        unclosed: stack.first().copied().filter(|_| !other_breakage),
+    }
 }
 
 /// A syntax error with Ruff's message, lower-cased the gradviz way, and a

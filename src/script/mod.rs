@@ -141,14 +141,10 @@ impl Write for ChannelWriter {
 }
 
 fn run_here(src: &str, options: &Options, out: &mut dyn Write) -> Result<Run, ScriptError> {
-    let module = front::parse(src)?;
     let mut interp = runtime::Interp::new(options, out);
-    let main = interp.main.clone();
-    let code = {
-        let mut names = main.names.borrow_mut();
-        compile::module(&module, src, &mut names, options.auto_labels)?
-    };
-    drop(module);
-    interp.run_module(&code, &main).map_err(|e| *e)?;
-    Ok(interp.finish())
+    let diagrams = interp.run_cell(src)?;
+    Ok(Run {
+        graph: interp.take_graph(),
+        diagrams,
+    })
 }

@@ -186,8 +186,9 @@ fn math_domain(span: Span) -> Box<ScriptError> {
     Box::new(ScriptError::new(ErrorKind::Math, span, "math domain error").exception("ValueError"))
 }
 
-/// Positional arguments only, between `min` and `max` of them.
-fn arity(
+/// Positional arguments only, between `min` and `max` of them, with
+/// CPython's message otherwise.
+pub fn arity(
     name: &str,
     pos: &[Obj],
     kw: &[(Rc<str>, Obj)],

@@ -3,6 +3,7 @@
 
 use std::rc::Rc;
 
+use super::builtins::arity;
 use super::object::{Key, Obj};
 use super::{Interp, R, py_err, type_err};
 use crate::script::error::Span;
@@ -91,36 +92,6 @@ pub fn has_method(obj: &Obj, name: &str) -> bool {
     table.contains(&name)
 }
 
-fn nargs(
-    name: &str,
-    pos: &[Obj],
-    kw: &[(Rc<str>, Obj)],
-    min: usize,
-    max: usize,
-    span: Span,
-) -> R<()> {
-    if let Some((k, _)) = kw.first() {
-        return Err(type_err(
-            span,
-            format!("{name}() takes no keyword arguments (got '{k}')"),
-        ));
-    }
-    if pos.len() < min || pos.len() > max {
-        let what = if min == max {
-            format!("exactly {min} argument{}", if min == 1 { "" } else { "s" })
-        } else if pos.len() < min {
-            format!("at least {min} argument{}", if min == 1 { "" } else { "s" })
-        } else {
-            format!("at most {max} argument{}", if max == 1 { "" } else { "s" })
-        };
-        return Err(type_err(
-            span,
-            format!("{name}() takes {what} ({} given)", pos.len()),
-        ));
-    }
-    Ok(())
-}
-
 fn str_arg<'a>(name: &str, v: &'a Obj, span: Span) -> R<&'a str> {
     match v {
         Obj::Str(s) => Ok(s),
@@ -150,14 +121,14 @@ impl Interp<'_> {
             Obj::Str(s) => self.str_method(s, name, pos, kw, span),
             Obj::List(_) => self.list_method(&obj, name, pos, kw, span),
             Obj::Tuple(t) => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let items = t.0.to_vec();
                 self.seq_search(&items, name, &pos[0], span, "tuple")
             }
             Obj::Dict(_) => self.dict_method(&obj, name, pos, kw, span),
             Obj::Set(_) => self.set_method(&obj, name, pos, kw, span),
             Obj::Float(x) => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 Ok(match name {
                     "is_integer" => Obj::Bool(x.fract() == 0.0),
                     "conjugate" => Obj::Float(*x),
@@ -171,7 +142,7 @@ impl Interp<'_> {
                 })
             }
             Obj::Int(_) | Obj::Bool(_) => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let i = obj.as_int().unwrap_or(0);
                 Ok(match name {
                     "bit_length" => {
@@ -221,7 +192,7 @@ impl Interp<'_> {
         };
         Ok(match name {
             "append" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let len = list.0.borrow().len();
                 if len % 4096 == 4095 {
                     self.check_size(len + 1, span)?;
@@ -230,14 +201,14 @@ impl Interp<'_> {
                 Obj::None
             }
             "extend" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let items = self.collect(&pos[0], span)?;
                 self.check_size(list.0.borrow().len() + items.len(), span)?;
                 list.0.borrow_mut().extend(items);
                 Obj::None
             }
             "pop" => {
-                nargs(name, &pos, &kw, 0, 1, span)?;
+                arity(name, &pos, &kw, 0, 1, span)?;
                 let mut items = list.0.borrow_mut();
                 if items.is_empty() {
                     return Err(py_err("IndexError", span, "pop from empty list"));
@@ -249,7 +220,7 @@ impl Interp<'_> {
                 items.remove(i)
             }
             "insert" => {
-                nargs(name, &pos, &kw, 2, 2, span)?;
+                arity(name, &pos, &kw, 2, 2, span)?;
                 let mut items = list.0.borrow_mut();
                 let n = items.len() as i64;
                 let i = pos[0].as_int().ok_or_else(|| {
@@ -260,7 +231,7 @@ impl Interp<'_> {
                 Obj::None
             }
             "remove" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let items = list.0.borrow().clone();
                 for (i, item) in items.iter().enumerate() {
                     if super::ops::is(item, &pos[0]) || self.eq(item, &pos[0], span)? {
@@ -271,7 +242,7 @@ impl Interp<'_> {
                 return Err(py_err("ValueError", span, "list.remove(x): x not in list"));
             }
             "index" | "count" => {
-                nargs(name, &pos, &kw, 1, 3, span)?;
+                arity(name, &pos, &kw, 1, 3, span)?;
                 let items = list.0.borrow().clone();
                 let start = pos.get(1).and_then(Obj::as_int).unwrap_or(0).max(0) as usize;
                 let found = self.seq_search(
@@ -295,7 +266,7 @@ impl Interp<'_> {
                     .iter()
                     .position(|(k, _)| &**k == "reverse")
                     .map(|i| kw.remove(i).1);
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let reverse = match reverse {
                     Some(r) => self.truthy(&r, span)?,
                     None => false,
@@ -306,18 +277,18 @@ impl Interp<'_> {
                 Obj::None
             }
             "reverse" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 list.0.borrow_mut().reverse();
                 Obj::None
             }
             "clear" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let old = std::mem::take(&mut *list.0.borrow_mut());
                 drop(old);
                 Obj::None
             }
             _ => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 Obj::list(list.0.borrow().clone())
             }
         })
@@ -336,7 +307,7 @@ impl Interp<'_> {
         };
         Ok(match name {
             "items" | "keys" | "values" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let kind = match name {
                     "items" => super::object::ViewKind::Items,
                     "keys" => super::object::ViewKind::Keys,
@@ -345,7 +316,7 @@ impl Interp<'_> {
                 Obj::View(Rc::new((d.clone(), kind)))
             }
             "get" => {
-                nargs(name, &pos, &kw, 1, 2, span)?;
+                arity(name, &pos, &kw, 1, 2, span)?;
                 let k = self.key(&pos[0], span)?;
                 match d.0.borrow().get(&k) {
                     Some((_, v)) => v.clone(),
@@ -353,7 +324,7 @@ impl Interp<'_> {
                 }
             }
             "setdefault" => {
-                nargs(name, &pos, &kw, 1, 2, span)?;
+                arity(name, &pos, &kw, 1, 2, span)?;
                 let k = self.key(&pos[0], span)?;
                 let default = pos.get(1).cloned().unwrap_or(Obj::None);
                 d.0.borrow_mut()
@@ -381,7 +352,7 @@ impl Interp<'_> {
                 Obj::None
             }
             "pop" => {
-                nargs(name, &pos, &kw, 1, 2, span)?;
+                arity(name, &pos, &kw, 1, 2, span)?;
                 let k = self.key(&pos[0], span)?;
                 let removed = d.0.borrow_mut().shift_remove(&k);
                 match (removed, pos.get(1)) {
@@ -394,7 +365,7 @@ impl Interp<'_> {
                 }
             }
             "popitem" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 match d.0.borrow_mut().pop() {
                     Some((_, (k, v))) => Obj::tuple(vec![k, v]),
                     None => {
@@ -403,13 +374,13 @@ impl Interp<'_> {
                 }
             }
             "clear" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let old = std::mem::take(&mut *d.0.borrow_mut());
                 drop(old);
                 Obj::None
             }
             _ => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let items = d.0.borrow().values().cloned().collect();
                 self.make_dict(items, span)?
             }
@@ -429,13 +400,13 @@ impl Interp<'_> {
         };
         Ok(match name {
             "add" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let k = self.key(&pos[0], span)?;
                 s.0.borrow_mut().entry(k).or_insert_with(|| pos[0].clone());
                 Obj::None
             }
             "remove" | "discard" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let k = self.key(&pos[0], span)?;
                 if s.0.borrow_mut().shift_remove(&k).is_none() && name == "remove" {
                     let shown = self.repr(&pos[0], span)?;
@@ -444,7 +415,7 @@ impl Interp<'_> {
                 Obj::None
             }
             "pop" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let first = s.0.borrow_mut().shift_remove_index(0);
                 match first {
                     Some((_, v)) => v,
@@ -452,12 +423,12 @@ impl Interp<'_> {
                 }
             }
             "clear" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 s.0.borrow_mut().clear();
                 Obj::None
             }
             "copy" => {
-                nargs(name, &pos, &kw, 0, 0, span)?;
+                arity(name, &pos, &kw, 0, 0, span)?;
                 let items = s.0.borrow().values().cloned().collect();
                 self.make_set(items, span)?
             }
@@ -471,7 +442,7 @@ impl Interp<'_> {
                 Obj::None
             }
             _ => {
-                nargs(name, &pos, &kw, 1, 8, span)?;
+                arity(name, &pos, &kw, 1, 8, span)?;
                 let mut result = obj.clone();
                 for other in &pos {
                     let items = self.collect(other, span)?;
@@ -514,7 +485,7 @@ impl Interp<'_> {
         }
         Ok(match name {
             "join" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let items = self.collect(&pos[0], span)?;
                 let mut out = String::new();
                 for (i, item) in items.iter().enumerate() {
@@ -538,7 +509,7 @@ impl Interp<'_> {
                 text(out)
             }
             "split" | "rsplit" => {
-                nargs(name, &pos, &kw, 0, 2, span)?;
+                arity(name, &pos, &kw, 0, 2, span)?;
                 let sep = match pos.first() {
                     None | Some(Obj::None) => None,
                     Some(v) => Some(str_arg(name, v, span)?.to_string()),
@@ -566,7 +537,7 @@ impl Interp<'_> {
                 Obj::list(parts.into_iter().map(text).collect())
             }
             "strip" | "lstrip" | "rstrip" => {
-                nargs(name, &pos, &kw, 0, 1, span)?;
+                arity(name, &pos, &kw, 0, 1, span)?;
                 let chars: Option<Vec<char>> = match pos.first() {
                     None | Some(Obj::None) => None,
                     Some(v) => Some(str_arg(name, v, span)?.chars().collect()),
@@ -612,7 +583,7 @@ impl Interp<'_> {
                 text(out)
             }
             "replace" => {
-                nargs(name, &pos, &kw, 2, 3, span)?;
+                arity(name, &pos, &kw, 2, 3, span)?;
                 let (a, b) = (str_arg(name, &pos[0], span)?, str_arg(name, &pos[1], span)?);
                 let n = pos.get(2).and_then(Obj::as_int).unwrap_or(-1);
                 let out = if n < 0 {
@@ -624,7 +595,7 @@ impl Interp<'_> {
                 text(out)
             }
             "startswith" | "endswith" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let options: Vec<Obj> = match &pos[0] {
                     Obj::Tuple(t) => t.0.to_vec(),
                     other => vec![other.clone()],
@@ -641,7 +612,7 @@ impl Interp<'_> {
                 Obj::Bool(yes)
             }
             "find" | "rfind" | "index" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let p = str_arg(name, &pos[0], span)?;
                 let at = if name == "rfind" {
                     s.rfind(p)
@@ -657,7 +628,7 @@ impl Interp<'_> {
                 }
             }
             "count" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let p = str_arg(name, &pos[0], span)?;
                 Obj::Int(if p.is_empty() {
                     s.chars().count() as i64 + 1
@@ -666,7 +637,7 @@ impl Interp<'_> {
                 })
             }
             "center" | "ljust" | "rjust" => {
-                nargs(name, &pos, &kw, 1, 2, span)?;
+                arity(name, &pos, &kw, 1, 2, span)?;
                 let w = pos[0].as_int().unwrap_or(0).max(0) as usize;
                 self.check_size(w, span)?;
                 let fill = match pos.get(1) {
@@ -692,7 +663,7 @@ impl Interp<'_> {
                 }
             }
             "zfill" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let w = pos[0].as_int().unwrap_or(0).max(0) as usize;
                 self.check_size(w, span)?;
                 let n = s.chars().count();
@@ -718,7 +689,7 @@ impl Interp<'_> {
             }
             "splitlines" => Obj::list(s.lines().map(|l| text(l.to_string())).collect()),
             "partition" => {
-                nargs(name, &pos, &kw, 1, 1, span)?;
+                arity(name, &pos, &kw, 1, 1, span)?;
                 let p = str_arg(name, &pos[0], span)?;
                 match s.find(p) {
                     Some(i) => Obj::tuple(vec![

@@ -288,27 +288,14 @@ impl Interp<'_> {
         };
         drop(module);
         self.run_module(&code, &main).map_err(|e| *e)?;
-        let root = self.last_backward.take().or(self.last_assigned.take());
-        let mut diagrams = std::mem::take(&mut self.diagrams);
-        if diagrams.is_empty()
-            && let Some(Obj::Value(root)) = root
-        {
-            let (graph, root) = self.graph.trace(root.id());
-            diagrams.push(Diagram {
-                graph,
-                root,
-                span: None,
-                rankdir: None,
-                collapse: false,
-            });
-        }
+        let diagrams = self.take_diagrams();
         self.snapshot_nodes = 0;
         Ok(diagrams)
     }
 
-    /// Ends the session: the diagrams, with the implicit one when the
-    /// script drew none.
-    pub fn finish(mut self) -> super::Run {
+    /// The diagrams drawn since the last call, or else the implicit one: the
+    /// root of the last `backward()`, or the last value assigned.
+    fn take_diagrams(&mut self) -> Vec<Diagram> {
         let root = self.last_backward.take().or(self.last_assigned.take());
         let mut diagrams = std::mem::take(&mut self.diagrams);
         if diagrams.is_empty()
@@ -323,8 +310,12 @@ impl Interp<'_> {
                 collapse: false,
             });
         }
-        let graph = std::mem::take(&mut self.graph);
-        super::Run { graph, diagrams }
+        diagrams
+    }
+
+    /// The session's graph, as it is now (the nodes still reachable).
+    pub fn take_graph(&mut self) -> crate::engine::Graph {
+        std::mem::take(&mut self.graph)
     }
 }
 
