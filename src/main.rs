@@ -6,7 +6,7 @@ mod cli;
 /// can be checked (the limit itself is enforced by the interpreter, which
 /// stops the script with an error instead of failing an allocation).
 #[global_allocator]
-static ALLOCATOR: cap::Cap<std::alloc::System> = cap::Cap::new(std::alloc::System, usize::MAX);
+static ALLOCATOR: cap::Cap<mimalloc::MiMalloc> = cap::Cap::new(mimalloc::MiMalloc, usize::MAX);
 
 /// Bytes allocated now.
 fn memory_in_use() -> usize {

@@ -40,15 +40,28 @@ impl Graph {
     /// assert_eq!(a.grad(), 2.0);
     /// ```
     pub fn backward(&self, root: ValueId) {
+        self.backward_visiting(root, |_, _, _, _| {});
+    }
+
+    /// [`Graph::backward`], showing `visit` each node the pass reaches,
+    /// results before their operands, once its grad is final: its id, op
+    /// (`None` for a leaf), operands and grad. Returns `false` (and visits
+    /// nothing) when the pass ran from a cached schedule instead, which
+    /// does not look at the nodes one by one.
+    pub(crate) fn backward_visiting(
+        &self,
+        root: ValueId,
+        visit: impl FnMut(ValueId, Option<super::op::Op>, &[ValueId], f64),
+    ) -> bool {
         self.settle(); // before reading the generation, which it can bump
         let generation = self.generation();
         let scheduled = self.with_schedule(|schedule, _| schedule.is_for(root, generation));
         if !scheduled && self.in_creation_order() && self.first_backward(root) {
             self.with_store_mut(|store| {
                 store.check(root);
-                backward_sweep(store, root);
+                backward_sweep(store, root, visit);
             });
-            return;
+            return true;
         }
         self.run_scheduled(root, |schedule, store| {
             let finite = store.data_all_finite();
@@ -56,6 +69,7 @@ impl Graph {
             grad[root.index()] = 1.0;
             schedule.backward(data, grad, finite);
         });
+        false
     }
 
     /// Runs one node's local chain rule (micrograd's `v._backward()`): adds

@@ -136,6 +136,16 @@ impl Graph {
     /// ```
     #[inline(always)]
     pub fn apply(&self, op: Op, operands: &[ValueId]) -> ValueId {
+        {
+            // No step pending (a graph that only grows): straight to the add.
+            let mut inner = self.inner.borrow_mut();
+            if !inner.replay.is_active() {
+                let out = self.add_op(&mut inner.store, op, operands);
+                drop(inner);
+                self.join_active_group(out);
+                return out;
+            }
+        }
         if let [a, b] = *operands
             && let Some(id) = self.take_over_binary(op, a, b)
         {
@@ -170,6 +180,7 @@ impl Graph {
     }
 
     /// Adds a new node for [`Graph::apply`].
+    #[inline]
     fn add_op(&self, store: &mut Store, op: Op, operands: &[ValueId]) -> ValueId {
         assert_eq!(
             operands.len(),
@@ -588,15 +599,55 @@ impl Graph {
     /// assert_eq!((copy.len(), map[b.id().index()].index()), (2, 1));
     /// ```
     pub fn copy_of(&self, ids: &[ValueId], room: usize) -> (Graph, Vec<NodeIndex>) {
+        self.copy_into(ids, room, Graph::new(), Vec::new())
+    }
+
+    /// [`Graph::copy_of`] into the memory of `spare` (a graph whose nodes
+    /// are dropped) and of `map` (the map of an earlier copy), so that a
+    /// session compacting its graph again and again reuses the same pages
+    /// instead of asking the system for fresh ones each time (which the
+    /// system zeroes, at a cost near that of the copy itself).
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let a = g.value(3.0);
+    /// let b = a * a;
+    /// let spare = gradviz::Graph::new();
+    /// spare.value(1.0);
+    /// let (copy, map) = g.copy_into(&[a.id(), b.id()], 0, spare, Vec::new());
+    /// assert_eq!((copy.len(), map[b.id().index()].index()), (2, 1));
+    /// ```
+    pub fn copy_into(
+        &self,
+        ids: &[ValueId],
+        room: usize,
+        spare: Graph,
+        mut map: Vec<NodeIndex>,
+    ) -> (Graph, Vec<NodeIndex>) {
+        self.settle();
         let store = self.read();
-        let mut copy = Store::default();
-        copy.reserve_exact(ids.len() + room, 2 * (ids.len() + room));
-        let mut map = vec![NodeIndex::end(); store.structure().node_bound()];
+        let spare_groups = spare.groups.into_inner();
+        let mut copy = spare.inner.into_inner().store;
+        copy.clear_for(ids.len() + room, 2 * (ids.len() + room));
+        map.clear();
+        map.resize(store.structure().node_bound(), NodeIndex::end());
         // Index order puts every node after its operands unless a result
-        // landed in a freed slot below one: add operands first regardless.
+        // landed in a freed slot below one: then operands are added first.
         let mut pending: Vec<ValueId> = Vec::new();
         let mut mapped = Vec::with_capacity(2);
+        let ordered = self.ordered.get();
         for id in ids {
+            if ordered {
+                // Index order is a topological order: the operands of `id`
+                // are below it, copied already (if `ids` has them all).
+                let operands = store.operands(*id);
+                if operands.iter().all(|o| map[o.index()] != NodeIndex::end()) {
+                    mapped.clear();
+                    mapped.extend(operands.iter().map(|o| ValueId(map[o.index()])));
+                    map[id.index()] = copy.add_copy(&store, *id, &mapped).0;
+                    continue;
+                }
+            }
             pending.push(*id);
             while let Some(&next) = pending.last() {
                 if map[next.index()] != NodeIndex::end() {
@@ -615,17 +666,14 @@ impl Graph {
                     pending.pop();
                     mapped.clear();
                     mapped.extend(operands.iter().map(|o| ValueId(map[o.index()])));
-                    let n = store.node(next);
-                    let new = copy.add(n.op, n.data, &mapped);
-                    copy.set_grad(new, n.grad);
-                    if n.label.is_some() {
-                        copy.set_label(new, n.label);
-                    }
-                    map[next.index()] = new.0;
+                    map[next.index()] = copy.add_copy(&store, next, &mapped).0;
                 }
             }
         }
-        let groups = self.groups.borrow().remapped(ids, &map);
+        let groups = self
+            .groups
+            .borrow()
+            .remapped_into(ids, &map, spare_groups.member);
         let ordered = copy.structure().edge_indices().all(|e| {
             let (a, b) = copy.structure().edge_endpoints(e).expect("edge exists");
             a < b

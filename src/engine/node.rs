@@ -97,9 +97,16 @@ pub(crate) struct Groups {
 }
 
 impl Groups {
-    /// The groups of a traced copy: same groups, members renumbered.
-    pub fn remapped(&self, ids: &[ValueId], map: &[NodeIndex]) -> Groups {
-        let mut member = Membership::default();
+    /// The groups of a copy of the nodes `ids`: same groups, members
+    /// renumbered by `map`, in `member`'s memory (its entries dropped).
+    pub fn remapped_into(
+        &self,
+        ids: &[ValueId],
+        map: &[NodeIndex],
+        mut member: Membership,
+    ) -> Groups {
+        member.of.clear();
+        member.count = 0;
         for id in ids {
             if let Some(g) = self.member.get(id.node_index()) {
                 member.insert(map[id.index()], g);
@@ -125,7 +132,13 @@ impl Membership {
     #[inline]
     pub fn insert(&mut self, n: NodeIndex, g: GroupId) {
         let i = n.index();
-        if self.of.len() <= i {
+        if self.of.len() == i {
+            // The common case: the newest node.
+            self.of.push(Some(g));
+            self.count += 1;
+            return;
+        }
+        if self.of.len() < i {
             self.of.resize(i + 1, None);
         }
         if self.of[i].replace(g).is_none() {

@@ -291,7 +291,15 @@ impl Schedule {
 /// sweep down the indices as [`Schedule::derive`], applying each marked op
 /// node's chain rule as it goes. A graph rebuilt every step backpropagates
 /// once per build, and storing the schedule would only cost time.
-pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
+///
+/// `visit` sees every node the pass reaches, results before their operands,
+/// each once its grad is final: its id, its op (`None` for a leaf) and
+/// operands, and its grad.
+pub(crate) fn backward_sweep(
+    store: &mut Store,
+    root: ValueId,
+    mut visit: impl FnMut(ValueId, Option<Op>, &[ValueId], f64),
+) {
     let mut marked = FixedBitSet::with_capacity(root.index() + 1);
     marked.insert(root.index());
     let finite = store.data_all_finite();
@@ -301,17 +309,20 @@ pub(crate) fn backward_sweep(store: &mut Store, root: ValueId) {
             continue;
         }
         let id = ValueId(NodeIndex::new(i));
-        let Some(op) = store.op(id) else { continue };
+        let op = store.op(id);
         let operands = store.operands(id);
-        if operands.len() != op.arity() {
-            continue; // operands released by `clear_except`: a leaf now
-        }
+        let Some(op) = op.filter(|op| operands.len() == op.arity()) else {
+            // A leaf, or operands released by `clear_except`: a leaf now.
+            visit(id, None, &[], store.numbers_mut().1[i]);
+            continue;
+        };
         for o in operands.iter() {
             marked.insert(o.index());
         }
         let (a, b) = store.operand_data(&operands);
         let (data, grad) = store.numbers_mut();
         let g = grad[i];
+        visit(id, Some(op), &operands, g);
         if g == 0.0 && finite && BINARY.contains(&op) {
             continue; // as in `Schedule::backward`
         }

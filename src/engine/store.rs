@@ -228,6 +228,35 @@ impl Store {
         ValueId(id)
     }
 
+    /// Adds a copy of node `id` of `src` (op, data, grad, label) on
+    /// `operands`, its operands' ids in this store; returns its id. The op
+    /// is copied as its code, translated only for a `**k`, whose exponent
+    /// table is per store.
+    pub(crate) fn add_copy(&mut self, src: &Store, id: ValueId, operands: &[ValueId]) -> ValueId {
+        let code = match src.structure[id.0] {
+            Some(code) if code.0.get() >= POW => Some(self.encode(src.decode(code))),
+            code => code,
+        };
+        let new = self.structure.add_node(code);
+        for (position, o) in operands.iter().enumerate() {
+            self.structure.add_edge(o.0, new, position as Operand);
+        }
+        let (i, j) = (new.index(), id.index());
+        let (data, grad) = (src.data[j], src.grad[j]);
+        self.note(data);
+        if i == self.data.len() {
+            self.data.push(data);
+            self.grad.push(grad);
+        } else {
+            self.data[i] = data;
+            self.grad[i] = grad;
+        }
+        if let Some(label) = src.label(id) {
+            self.set_label(ValueId(new), Some(label));
+        }
+        ValueId(new)
+    }
+
     /// The data of `op` on `operands`, which must be nodes of the graph.
     #[inline]
     pub(crate) fn forward(&self, op: Op, operands: &[ValueId]) -> f64 {
@@ -391,6 +420,31 @@ impl Store {
                 .edges_directed(NodeIndex::new(i), Incoming)
                 .any(|e| e.source().index() < count)
         })
+    }
+
+    /// Removes every node, keeping the memory for the next `nodes` nodes
+    /// and `edges` edges where it is large enough. Where it is not, the
+    /// buffers are replaced, not grown: growing copies the old capacity,
+    /// empty as it is. A store that had memory gets a quarter more than
+    /// asked, so that one reused for copies of varying size settles on a
+    /// size; a new one gets what is asked.
+    pub(crate) fn clear_for(&mut self, nodes: usize, edges: usize) {
+        let (node_cap, edge_cap) = self.structure.capacity();
+        let grow = |n: usize| if node_cap == 0 { n } else { n + n / 4 };
+        if node_cap < nodes || edge_cap < edges {
+            self.structure = Structure::with_capacity(grow(nodes), grow(edges));
+        }
+        if self.data.capacity() < nodes {
+            self.data = Vec::with_capacity(grow(nodes));
+            self.grad = Vec::with_capacity(grow(nodes));
+        }
+        self.structure.clear();
+        self.data.clear();
+        self.grad.clear();
+        self.labels.clear();
+        self.exponents.clear();
+        self.exponent_codes.clear();
+        self.may_hold_nonfinite = false;
     }
 
     /// Reserves room for `nodes` more nodes and `edges` more edges, exactly.

@@ -51,7 +51,7 @@ impl Interp<'_> {
             }
         }
         let body = &def.body;
-        let ns = Rc::new(RefCell::new(IndexMap::new()));
+        let ns = Rc::new(RefCell::new(IndexMap::default()));
         let mut cells: Vec<_> = body
             .cells
             .iter()
@@ -240,7 +240,7 @@ impl Interp<'_> {
         if let Some(slot) = def.varargs {
             locals[slot as usize] = Some(Obj::tuple(extra));
         }
-        let mut varkw = IndexMap::new();
+        let mut varkw = super::object::KeyMap::default();
         for (k, v) in kw {
             match def.params.iter().position(|p| p.name == k) {
                 Some(i) => {
@@ -312,7 +312,7 @@ impl Interp<'_> {
         class.count.set(serial + 1);
         let inst = Obj::Instance(Rc::new(Instance {
             class: class.clone(),
-            dict: RefCell::new(IndexMap::new()),
+            dict: RefCell::new(IndexMap::default()),
             serial,
             group: Cell::new(None),
         }));

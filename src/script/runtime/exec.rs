@@ -3,8 +3,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::object::{CompState, Frame, Iter, Obj};
 use super::{Interp, MAX_DEPTH, R, py_err, type_err};
 use crate::script::error::{ErrorKind, ScriptError, Span};
@@ -411,6 +409,11 @@ impl Interp<'_> {
 
     #[inline(never)]
     fn unbound(&mut self, var: &Var, span: Span, f: &Frame) -> R<Obj> {
+        if let Var::Global(g) | Var::Class(_, g) = var
+            && let Some(Some(b)) = f.ns.builtins.borrow().get(*g as usize)
+        {
+            return Ok(b.clone());
+        }
         let name: Rc<str> = match var {
             Var::Local(i) => f.def.local_names[*i as usize].clone(),
             Var::Cell(i) => {
@@ -422,9 +425,15 @@ impl Interp<'_> {
             }
             Var::Global(g) | Var::Class(_, g) => f.ns.names.borrow().name(*g).into(),
         };
-        if matches!(var, Var::Global(_) | Var::Class(..))
+        if let Var::Global(g) | Var::Class(_, g) = var
             && let Some(b) = self.builtin(&name)
         {
+            let mut cache = f.ns.builtins.borrow_mut();
+            let g = *g as usize;
+            if cache.len() <= g {
+                cache.resize(g + 1, None);
+            }
+            cache[g] = Some(b.clone());
             return Ok(b);
         }
         let local = matches!(var, Var::Local(_))
@@ -546,7 +555,10 @@ impl Interp<'_> {
                 self.make_set(items, Span::default())
             }
             Expr::Dict(items) => {
-                let mut map = IndexMap::with_capacity(items.len());
+                let mut map = super::object::KeyMap::with_capacity_and_hasher(
+                    items.len(),
+                    Default::default(),
+                );
                 for (k, v) in items {
                     match k {
                         Some(k) => {
@@ -694,7 +706,7 @@ impl Interp<'_> {
                 self.make_set(out, def.span)
             }
             CompKind::Dict => {
-                let mut map = IndexMap::new();
+                let mut map = super::object::KeyMap::default();
                 while let Some((k, v)) = self.comp_step(&mut state)? {
                     let h = self.key(&k, def.span)?;
                     super::object::dict_insert(&mut map, h, k, v.unwrap_or(Obj::None));

@@ -48,6 +48,19 @@ pub struct NodeInfo {
     pub span: Span,
 }
 
+/// The graph and node tables a compaction moved away from: the next
+/// compaction copies into their memory instead of fresh pages.
+#[derive(Default)]
+struct Spare {
+    graph: Graph,
+    info: Vec<NodeInfo>,
+    handles: Vec<Weak<ValueRef>>,
+    /// The live nodes of the last release.
+    keep: Vec<crate::engine::ValueId>,
+    /// The old-to-new map of the last compaction.
+    map: Vec<petgraph::stable_graph::NodeIndex>,
+}
+
 /// A running session: one graph, the modules imported so far, the output.
 pub struct Interp<'a> {
     /// The session's graph.
@@ -60,6 +73,10 @@ pub struct Interp<'a> {
     /// The forward value of each `tanh` node whose data the script has set
     /// since: micrograd's backward closure keeps the `t` it computed.
     tanh_forward: Vec<(crate::engine::ValueId, f64)>,
+    /// The buffers the last compaction left, reused by the next.
+    spare: Spare,
+    /// Handles below this node index have been swept since they were made.
+    swept: usize,
 
     options: &'a Options,
     out: &'a mut dyn Write,
@@ -95,6 +112,8 @@ impl<'a> Interp<'a> {
             handles: Vec::new(),
             live_after_release: 0,
             tanh_forward: Vec::new(),
+            spare: Spare::default(),
+            swept: 0,
 
             options,
             out,

@@ -6,6 +6,7 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use indexmap::IndexMap;
+use rustc_hash::FxBuildHasher;
 
 use super::super::compile::Globals;
 use super::super::ir::{CompDef, FuncDef};
@@ -100,11 +101,11 @@ pub struct Tuple(pub Box<[Obj]>);
 
 /// A dict: insertion-ordered, keyed by Python's equality.
 #[derive(Debug, Default)]
-pub struct Dict(pub RefCell<IndexMap<Key, (Obj, Obj)>>);
+pub struct Dict(pub RefCell<KeyMap<(Obj, Obj)>>);
 
 /// A set (insertion-ordered, for deterministic output).
 #[derive(Debug, Default)]
-pub struct Set(pub RefCell<IndexMap<Key, Obj>>);
+pub struct Set(pub RefCell<KeyMap<Obj>>);
 
 /// A hashable object's identity for dicts and sets: Python's `==` on
 /// numbers (`1 == 1.0 == True`), strings and tuples; identity for the rest.
@@ -153,8 +154,14 @@ impl ValueRef {
     }
 }
 
-/// The attributes of a class or instance, by name.
-pub type Attrs = IndexMap<Rc<str>, Obj>;
+/// The attributes of a class or instance, by name. Hashed with Fx, as
+/// rustc hashes its own tables: attribute reads are on every method call's
+/// path, and SipHash's resistance to crafted keys buys nothing in a
+/// sandbox whose scripts are bounded by a timeout anyway.
+pub type Attrs = IndexMap<Rc<str>, Obj, FxBuildHasher>;
+
+/// A dict's or set's table, by key (hashed as [`Attrs`]).
+pub type KeyMap<V> = IndexMap<Key, V, FxBuildHasher>;
 
 /// Positional and keyword arguments of a call.
 pub type Args = (Vec<Obj>, Vec<(Rc<str>, Obj)>);
@@ -171,6 +178,10 @@ pub struct Namespace {
     pub slots: RefCell<Vec<Option<Obj>>>,
     /// Name → slot, shared with the compiler.
     pub names: RefCell<Globals>,
+    /// Slot → the built-in of the slot's name, once a read of the unset
+    /// global found it (`sum`, `zip`, `len` in a method run a million
+    /// times): a built-in never changes, and a set global hides it.
+    pub builtins: RefCell<Vec<Option<Obj>>>,
 }
 
 impl Namespace {
@@ -214,7 +225,7 @@ pub struct Class {
     /// Its base class.
     pub base: Option<Rc<Class>>,
     /// Its attributes and methods.
-    pub dict: RefCell<IndexMap<Rc<str>, Obj>>,
+    pub dict: RefCell<Attrs>,
     /// Instances made so far, for cluster names (`Neuron 3`).
     pub count: Cell<usize>,
 }
@@ -247,7 +258,7 @@ pub struct Instance {
     /// Its class.
     pub class: Rc<Class>,
     /// Its attributes.
-    pub dict: RefCell<IndexMap<Rc<str>, Obj>>,
+    pub dict: RefCell<Attrs>,
     /// Its number among its class's instances (from 0), for cluster names.
     pub serial: usize,
     /// The graph group of its values, made on the first method call.
@@ -494,7 +505,7 @@ impl Drop for Instance {
 
 /// `d[k] = v`: a new key goes last; an existing one keeps its key object
 /// and place (`{1: 'a', 1.0: 'b'}` is `{1: 'b'}`).
-pub fn dict_insert(map: &mut IndexMap<Key, (Obj, Obj)>, h: Key, k: Obj, v: Obj) {
+pub fn dict_insert(map: &mut KeyMap<(Obj, Obj)>, h: Key, k: Obj, v: Obj) {
     match map.get_mut(&h) {
         Some(slot) => slot.1 = v,
         None => {

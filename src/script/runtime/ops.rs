@@ -6,8 +6,6 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use indexmap::IndexMap;
-
 use super::object::{Dict, Iter, Key, Obj, Set, ViewKind};
 use super::{Interp, R, py_err, type_err};
 use crate::script::error::{ErrorKind, ScriptError, Span};
@@ -229,7 +227,7 @@ impl Interp<'_> {
                 Obj::Set(b),
             ) => {
                 let (a, b) = (a.0.borrow(), b.0.borrow());
-                let map: IndexMap<Key, Obj> = match op {
+                let map: super::object::KeyMap<Obj> = match op {
                     BinOp::BitOr => a
                         .iter()
                         .chain(b.iter())
@@ -615,7 +613,8 @@ impl Interp<'_> {
 
     /// A set of `items`.
     pub fn make_set(&mut self, items: Vec<Obj>, span: Span) -> R<Obj> {
-        let mut map = IndexMap::with_capacity(items.len());
+        let mut map =
+            super::object::KeyMap::with_capacity_and_hasher(items.len(), Default::default());
         for v in items {
             let k = self.key(&v, span)?;
             map.entry(k).or_insert(v);
@@ -625,7 +624,8 @@ impl Interp<'_> {
 
     /// A dict of `items`.
     pub fn make_dict(&mut self, items: Vec<(Obj, Obj)>, span: Span) -> R<Obj> {
-        let mut map = IndexMap::with_capacity(items.len());
+        let mut map =
+            super::object::KeyMap::with_capacity_and_hasher(items.len(), Default::default());
         for (k, v) in items {
             let h = self.key(&k, span)?;
             super::object::dict_insert(&mut map, h, k, v);

@@ -22,6 +22,22 @@ const I64_LIMIT: f64 = 9.2e18;
 /// Nodes a session holds before the first release of unreachable ones.
 const FIRST_RELEASE: usize = 1 << 16;
 
+/// Nodes made between two sweeps of dead handles ([`Interp::sweep_young`]).
+const SWEEP_EVERY: usize = 1 << 12;
+
+/// The newest nodes a sweep leaves alone: their handles are likely alive.
+const YOUNG: usize = 1 << 8;
+
+/// Empties `v` with room for `n` items: a vector too small is replaced, not
+/// grown (growing would copy its old capacity, empty as it is), with a
+/// quarter more so that one reused for varying sizes settles on a size.
+fn cleared_for<T>(v: &mut Vec<T>, n: usize) {
+    v.clear();
+    if v.capacity() < n {
+        *v = Vec::with_capacity(n + n / 4);
+    }
+}
+
 fn math_error(span: Span, msg: impl Into<String>) -> ScriptError {
     ScriptError::new(ErrorKind::Math, span, msg)
 }
@@ -45,8 +61,16 @@ impl Interp<'_> {
         self.info[id.index()]
     }
 
+    #[inline]
     fn record(&mut self, id: ValueId, info: NodeInfo) -> Obj {
         let i = id.index();
+        let r = Rc::new(ValueRef::new(id));
+        if self.info.len() == i && self.handles.len() == i {
+            // The common case: the newest node.
+            self.info.push(info);
+            self.handles.push(Rc::downgrade(&r));
+            return Obj::Value(r);
+        }
         if self.info.len() <= i {
             self.info.resize(
                 i + 1,
@@ -58,7 +82,6 @@ impl Interp<'_> {
             );
         }
         self.info[i] = info;
-        let r = Rc::new(ValueRef::new(id));
         if self.handles.len() <= i {
             self.handles.resize(i + 1, Weak::new());
         }
@@ -70,6 +93,9 @@ impl Interp<'_> {
     /// grown enough since the last release, and enforces `--max-nodes`.
     fn after_add(&mut self, span: Span) -> R<()> {
         let len = self.graph.len();
+        if len >= self.swept + SWEEP_EVERY {
+            self.sweep_young();
+        }
         if len >= FIRST_RELEASE.max(4 * self.live_after_release) {
             self.release();
         }
@@ -94,7 +120,9 @@ impl Interp<'_> {
     /// operands of nodes it reaches: what CPython frees when the last
     /// reference to a Value goes.
     pub fn release(&mut self) {
-        let keep = {
+        let mut keep = std::mem::take(&mut self.spare.keep);
+        keep.clear();
+        {
             let store = self.graph.store();
             let structure = store.structure();
             let bound = petgraph::visit::NodeIndexable::node_bound(structure);
@@ -115,32 +143,54 @@ impl Interp<'_> {
                     }
                 }
             }
-            seen.ones().map(ValueId::new).collect::<Vec<_>>()
-        };
+            cleared_for(&mut keep, seen.count_ones(..));
+            keep.extend(seen.ones().map(ValueId::new));
+        }
         self.live_after_release = keep.len();
-        if keep.len() == self.graph.len() {
-            return;
+        if keep.len() != self.graph.len() {
+            if keep.iter().enumerate().all(|(i, k)| k.index() == i) {
+                // The live nodes are the first ones (a model's parameters):
+                // the engine drops the rest in one truncation.
+                self.graph.clear_except(&keep);
+                self.tanh_forward.retain(|(id, _)| id.index() < keep.len());
+            } else {
+                self.compact(&keep);
+            }
         }
-        if keep.iter().enumerate().all(|(i, k)| k.index() == i) {
-            // The live nodes are the first ones (a model's parameters):
-            // the engine drops the rest in one truncation.
-            self.graph.clear_except(&keep);
-            self.tanh_forward.retain(|(id, _)| id.index() < keep.len());
-        } else {
-            self.compact(&keep);
+        self.swept = self.swept.min(self.graph.len());
+        self.spare.keep = keep;
+    }
+
+    /// Frees the handle objects of the nodes made since the last sweep
+    /// whose handle the script has dropped (most: the temporaries of a
+    /// forward pass), but for the newest few. A dead handle's memory stays
+    /// taken while the table's weak reference to it lives; freed young, it
+    /// is reused by the next handles instead of fresh pages.
+    fn sweep_young(&mut self) {
+        let end = self.handles.len().saturating_sub(YOUNG);
+        for h in self.handles.get_mut(self.swept..end).unwrap_or_default() {
+            if h.strong_count() == 0 {
+                *h = Weak::new();
+            }
         }
+        self.swept = end.max(self.swept);
     }
 
     /// Moves the live nodes `keep` (ascending, closed under operands) into
-    /// a fresh graph, densely numbered in the same order, and renumbers the
-    /// handles. Removing the dead nodes one by one instead would unlink
+    /// the spare graph, densely numbered in the same order, and renumbers
+    /// the handles. Removing the dead nodes one by one instead would unlink
     /// each of their edges from the parameters' long edge lists: quadratic
     /// in the uses of a parameter, seconds per step for micrograd's demo.
+    /// The graph and tables moved away from are kept for the next
+    /// compaction to copy into.
     fn compact(&mut self, keep: &[ValueId]) {
         // Room up to the next release: the buffers do not grow by copying
         // meanwhile.
-        let (graph, map) = self.graph.copy_of(keep, 3 * keep.len());
-        self.graph = graph;
+        let room = 4 * keep.len();
+        let spare = std::mem::take(&mut self.spare.graph);
+        let map = std::mem::take(&mut self.spare.map);
+        let (graph, map) = self.graph.copy_into(keep, room - keep.len(), spare, map);
+        self.spare.graph = std::mem::replace(&mut self.graph, graph);
         self.tanh_forward = std::mem::take(&mut self.tanh_forward)
             .into_iter()
             .filter_map(|(id, t)| {
@@ -154,9 +204,11 @@ impl Interp<'_> {
             grad_int: true,
             span: Span::default(),
         };
-        let mut info = Vec::with_capacity(4 * keep.len());
+        let mut info = std::mem::take(&mut self.spare.info);
+        cleared_for(&mut info, room);
         info.resize(keep.len(), blank);
-        let mut handles = Vec::with_capacity(4 * keep.len());
+        let mut handles = std::mem::take(&mut self.spare.handles);
+        cleared_for(&mut handles, room);
         handles.resize(keep.len(), Weak::new());
         for &id in keep {
             // Dense, in index order; an operand that sat in a slot above
@@ -169,8 +221,10 @@ impl Interp<'_> {
             }
             handles[new] = h;
         }
-        self.info = info;
-        self.handles = handles;
+        self.spare.info = std::mem::replace(&mut self.info, info);
+        self.spare.handles = std::mem::replace(&mut self.handles, handles);
+        self.spare.handles.clear(); // frees the dead handles' memory now
+        self.spare.map = map;
     }
 
     /// A new leaf of the number `n`.
@@ -591,22 +645,29 @@ impl Interp<'_> {
     }
 
     fn backward(&mut self, root: ValueId, span: Span) -> R<Obj> {
-        let order = self.graph.topo_order(root);
         let swapped = self.swap_tanh_forward();
-        self.graph.backward(root);
-        self.restore_tanh_data(swapped);
         // micrograd sets the root's grad to the int 1 and accumulates with
         // Python arithmetic, so grads stay ints while every factor is one.
         self.info[root.index()].grad_int = true;
-        let all_finite = {
-            let store = self.graph.store();
-            for id in order.iter().rev() {
-                propagate(&store, &mut self.info, *id);
-            }
-            order.iter().all(|id| store.grad(*id).is_finite())
-        };
+        // Python's type of each grad, found as the pass goes.
+        let mut all_finite = true;
+        let info = &mut self.info;
+        let visited = self
+            .graph
+            .backward_visiting(root, |id, op, operands, grad| {
+                if let Some(op) = op {
+                    propagate(info, op, id, operands);
+                }
+                all_finite &= grad.is_finite();
+            });
+        self.restore_tanh_data(swapped);
+        if !visited {
+            all_finite = self.type_grads(root);
+        }
         self.last_backward = Some(self.value_obj(root));
         if !all_finite {
+            // micrograd's order, to name the op it meets first.
+            let order = self.graph.topo_order(root);
             self.check_grads(order.iter().rev().copied(), span)?;
         }
         Ok(Obj::None)
@@ -619,6 +680,24 @@ impl Interp<'_> {
         self.propagate_grad_type(id);
         self.check_grads(std::iter::once(id), span)?;
         Ok(Obj::None)
+    }
+
+    /// Python's type of each grad a backward pass from `root` wrote (see
+    /// [`propagate`]), results before their operands so that each node's
+    /// type is final before it passes it on; returns whether every one of
+    /// those grads is finite. (For a pass run from a cached schedule; a
+    /// first pass types the grads as it goes.)
+    fn type_grads(&mut self, root: ValueId) -> bool {
+        let order = self.graph.topo_order(root);
+        let store = self.graph.store();
+        let mut all_finite = true;
+        for id in order.into_iter().rev() {
+            if let Some(op) = store.op(id) {
+                propagate(&mut self.info, op, id, &store.operands(id));
+            }
+            all_finite &= store.grad(id).is_finite();
+        }
+        all_finite
     }
 
     /// Puts the forward values back into `tanh` nodes whose data the
@@ -642,7 +721,9 @@ impl Interp<'_> {
     /// Python's type of `operand.grad += local * out.grad` for each operand.
     fn propagate_grad_type(&mut self, id: ValueId) {
         let store = self.graph.store();
-        propagate(&store, &mut self.info, id);
+        if let Some(op) = store.op(id) {
+            propagate(&mut self.info, op, id, &store.operands(id));
+        }
     }
 
     /// Finds the op whose local derivative made a gradient non-finite.
@@ -699,10 +780,7 @@ impl Interp<'_> {
 
 /// Python's type of each `operand.grad += local * out.grad` of node `id`.
 #[inline]
-fn propagate(store: &crate::engine::Store, info: &mut [NodeInfo], id: ValueId) {
-    let Some(op) = store.op(id) else { return };
-    let operands = store.operands(id);
-    let ids: &[ValueId] = &operands;
+fn propagate(info: &mut [NodeInfo], op: Op, id: ValueId, ids: &[ValueId]) {
     let out_int = info[id.index()].grad_int;
     for (i, o) in ids.iter().enumerate() {
         let local_int = match op {
