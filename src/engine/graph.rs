@@ -136,22 +136,30 @@ impl Graph {
     /// ```
     #[inline(always)]
     pub fn apply(&self, op: Op, operands: &[ValueId]) -> ValueId {
+        self.apply_with_data(op, operands).0
+    }
+
+    /// [`Graph::apply`], returning the new node's data as well.
+    #[inline(always)]
+    pub(crate) fn apply_with_data(&self, op: Op, operands: &[ValueId]) -> (ValueId, f64) {
         {
             // No step pending (a graph that only grows): straight to the add.
             let mut inner = self.inner.borrow_mut();
             if !inner.replay.is_active() {
-                let out = self.add_op(&mut inner.store, op, operands);
+                let (out, data) = self.add_op(&mut inner.store, op, operands);
                 drop(inner);
                 self.join_active_group(out);
-                return out;
+                return (out, data);
             }
         }
-        if let [a, b] = *operands
+        let id = if let [a, b] = *operands
             && let Some(id) = self.take_over_binary(op, a, b)
         {
-            return id;
-        }
-        self.apply_general(op, operands)
+            id
+        } else {
+            self.apply_general(op, operands)
+        };
+        (id, self.data(id))
     }
 
     /// [`Graph::apply`] when the replay's fast path did not apply.
@@ -160,7 +168,7 @@ impl Graph {
         let mut inner = self.inner.borrow_mut();
         let out = match self.take_over(&mut inner, Some(op), operands, 0.0) {
             Some(id) => id,
-            None => self.add_op(&mut inner.store, op, operands),
+            None => self.add_op(&mut inner.store, op, operands).0,
         };
         drop(inner);
         self.join_active_group(out);
@@ -181,7 +189,7 @@ impl Graph {
 
     /// Adds a new node for [`Graph::apply`].
     #[inline]
-    fn add_op(&self, store: &mut Store, op: Op, operands: &[ValueId]) -> ValueId {
+    fn add_op(&self, store: &mut Store, op: Op, operands: &[ValueId]) -> (ValueId, f64) {
         assert_eq!(
             operands.len(),
             op.arity(),
@@ -197,7 +205,7 @@ impl Graph {
         if operands.iter().any(|o| *o > out) {
             self.ordered.set(false);
         }
-        out
+        (out, data)
     }
 
     /// The pending node in the next slot, taken over, if it is a node of
@@ -670,10 +678,10 @@ impl Graph {
                 }
             }
         }
-        let groups = self
-            .groups
-            .borrow()
-            .remapped_into(ids, &map, spare_groups.member);
+        let groups =
+            self.groups
+                .borrow()
+                .remapped_into(ids, &map, spare_groups.member, ids.len() + room);
         let ordered = copy.structure().edge_indices().all(|e| {
             let (a, b) = copy.structure().edge_endpoints(e).expect("edge exists");
             a < b

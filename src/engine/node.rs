@@ -98,15 +98,21 @@ pub(crate) struct Groups {
 
 impl Groups {
     /// The groups of a copy of the nodes `ids`: same groups, members
-    /// renumbered by `map`, in `member`'s memory (its entries dropped).
+    /// renumbered by `map`, in `member`'s memory (its entries dropped),
+    /// with room for `nodes` nodes if anybody is in a group.
     pub fn remapped_into(
         &self,
         ids: &[ValueId],
         map: &[NodeIndex],
         mut member: Membership,
+        nodes: usize,
     ) -> Groups {
         member.of.clear();
         member.count = 0;
+        if !self.member.is_empty() && member.of.capacity() < nodes {
+            // Replaced, not grown: growing copies the old capacity.
+            member.of = Vec::with_capacity(nodes + nodes / 4);
+        }
         for id in ids {
             if let Some(g) = self.member.get(id.node_index()) {
                 member.insert(map[id.index()], g);

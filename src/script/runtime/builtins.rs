@@ -476,7 +476,7 @@ impl Interp<'_> {
                 let start = take_kw(&mut kw, "start");
                 no_kw(name, &kw, span)?;
                 arity(name, &pos, &[], 1, 2, span)?;
-                let mut acc = start.or_else(|| pos.get(1).cloned()).unwrap_or(Obj::Int(0));
+                let acc = start.or_else(|| pos.get(1).cloned()).unwrap_or(Obj::Int(0));
                 if matches!(acc, Obj::Str(_)) {
                     return Err(type_err(
                         span,
@@ -484,11 +484,7 @@ impl Interp<'_> {
                     ));
                 }
                 let it = self.iter(&pos[0], span)?;
-                while let Some(x) = self.next(&it, span)? {
-                    acc = self.binary(crate::script::ir::BinOp::Add, acc, x, span, span)?;
-                    self.tick(span)?;
-                }
-                acc
+                self.sum(acc, &it, span)?
             }
             B::Min | B::Max => return self.min_max(b == B::Max, pos, kw, span),
             B::Abs => {

@@ -237,7 +237,7 @@ impl Interp<'_> {
                     if let Some(name) = label {
                         self.auto_label(r.id(), name);
                     }
-                    if &*f.def.name == "<module>" && Rc::ptr_eq(&f.ns, &self.main) {
+                    if Rc::ptr_eq(&f.ns, &self.main) && &*f.def.name == "<module>" {
                         self.last_assigned = Some(v.clone());
                     }
                 }
@@ -716,19 +716,67 @@ impl Interp<'_> {
         }
     }
 
+    /// `sum(it, start)` once `it` is an iterator: adds each item to `acc`.
+    /// A generator expression with one `for` clause (micrograd's
+    /// `sum(wi*xi for wi, xi in zip(self.w, x))`) runs here in place, as
+    /// the same steps in the same order as through [`Interp::next`], without
+    /// the generator's state taken out and put back per item.
+    pub fn sum(&mut self, mut acc: Obj, it: &Obj, span: Span) -> R<Obj> {
+        if let Obj::Iter(cell) = it {
+            let single = matches!(&*cell.borrow(), Iter::Comp(c)
+                if c.def.kind == CompKind::Gen && c.def.clauses.len() == 1 && c.iters.len() == 1);
+            if single {
+                // Taken out while it runs, as `next` does.
+                let mut st = std::mem::replace(&mut *cell.borrow_mut(), Iter::Done);
+                let Iter::Comp(c) = &mut st else {
+                    return Ok(acc);
+                };
+                let r = self.sum_generator(acc, c, span);
+                if r.is_err() {
+                    *cell.borrow_mut() = st;
+                }
+                return r;
+            }
+        }
+        while let Some(x) = self.next(it, span)? {
+            acc = self.binary(BinOp::Add, acc, x, span, span)?;
+            self.tick(span)?;
+        }
+        Ok(acc)
+    }
+
+    /// [`Interp::sum`] of a one-clause generator's items (run to its end).
+    fn sum_generator(&mut self, mut acc: Obj, st: &mut CompState, span: Span) -> R<Obj> {
+        let CompState { def, frame, iters } = st;
+        let clause = &def.clauses[0];
+        'items: while self.next_into(&iters[0], &clause.target, frame, def.span)? {
+            self.tick(def.span)?;
+            for c in &clause.ifs {
+                let t = self.eval(c, frame)?;
+                if !self.truthy(&t, def.span)? {
+                    continue 'items;
+                }
+            }
+            let x = self.eval(&def.elt, frame)?;
+            acc = self.binary(BinOp::Add, acc, x, span, span)?;
+            self.tick(span)?;
+        }
+        Ok(acc)
+    }
+
     /// The next element of a comprehension (with the value, for dicts).
     pub fn comp_step(&mut self, st: &mut CompState) -> R<Option<(Obj, Option<Obj>)>> {
-        let def = st.def.clone();
+        let CompState { def, frame, iters } = st;
         let k = def.clauses.len();
         loop {
-            let Some(it) = st.iters.last().cloned() else {
+            let Some(it) = iters.last() else {
                 return Ok(None);
             };
-            let lvl = st.iters.len() - 1;
+            let lvl = iters.len() - 1;
             let clause = &def.clauses[lvl];
-            if !self.next_into(&it, &clause.target, &mut st.frame, def.span)? {
-                st.iters.pop();
-                if st.iters.is_empty() {
+            if !self.next_into(it, &clause.target, frame, def.span)? {
+                iters.pop();
+                if iters.is_empty() {
                     return Ok(None);
                 }
                 continue;
@@ -736,7 +784,7 @@ impl Interp<'_> {
             self.tick(def.span)?;
             let mut ok = true;
             for c in &clause.ifs {
-                let t = self.eval(c, &mut st.frame)?;
+                let t = self.eval(c, frame)?;
                 if !self.truthy(&t, def.span)? {
                     ok = false;
                     break;
@@ -750,14 +798,14 @@ impl Interp<'_> {
                     .iter
                     .as_ref()
                     .expect("inner clauses have iterables");
-                let v = self.eval(next, &mut st.frame)?;
+                let v = self.eval(next, frame)?;
                 let it = self.iter(&v, def.span)?;
-                st.iters.push(it);
+                iters.push(it);
                 continue;
             }
-            let v = self.eval(&def.elt, &mut st.frame)?;
+            let v = self.eval(&def.elt, frame)?;
             let value = match &def.value {
-                Some(e) => Some(self.eval(e, &mut st.frame)?),
+                Some(e) => Some(self.eval(e, frame)?),
                 None => None,
             };
             return Ok(Some((v, value)));

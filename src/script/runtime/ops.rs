@@ -8,6 +8,7 @@ use std::rc::Rc;
 
 use super::object::{Dict, Iter, Key, Obj, Set, ViewKind};
 use super::{Interp, R, py_err, type_err};
+use crate::engine::Op;
 use crate::script::error::{ErrorKind, ScriptError, Span};
 use crate::script::ir::{BinOp, CmpOp, UnaryOp};
 
@@ -182,6 +183,14 @@ pub fn unsupported_operands(op: BinOp, a: &Obj, b: &Obj, span: Span) -> Box<Scri
 impl Interp<'_> {
     /// `l op r`.
     pub fn binary(&mut self, op: BinOp, l: Obj, r: Obj, span: Span, rspan: Span) -> R<Obj> {
+        if let (Obj::Value(a), Obj::Value(b)) = (&l, &r) {
+            // Most operations of a network: straight to the node.
+            match op {
+                BinOp::Add => return self.apply(Op::Add, &[a.id(), b.id()], span),
+                BinOp::Mul => return self.apply(Op::Mul, &[a.id(), b.id()], span),
+                _ => {}
+            }
+        }
         if l.is_number() && r.is_number() {
             return num_binop(op, &l, &r, span);
         }
@@ -864,7 +873,32 @@ impl Interp<'_> {
     }
 
     /// `next(it)`, `None` when exhausted.
+    #[inline]
     pub fn next(&mut self, it: &Obj, span: Span) -> R<Option<Obj>> {
+        // The most common case, inline: an item of a list or tuple.
+        if let Obj::Iter(cell) = it
+            && let Ok(mut st) = cell.try_borrow_mut()
+            && let Iter::Seq(seq, i) = &mut *st
+        {
+            let item = match seq {
+                Obj::List(l) => Some(l.0.borrow().get(*i).cloned()),
+                Obj::Tuple(t) => Some(t.0.get(*i).cloned()),
+                _ => None,
+            };
+            if let Some(item) = item {
+                *i += 1;
+                if item.is_none() {
+                    *st = Iter::Done;
+                }
+                return Ok(item);
+            }
+        }
+        self.next_general(it, span)
+    }
+
+    /// [`Interp::next`] of any iterator.
+    #[inline(never)]
+    fn next_general(&mut self, it: &Obj, span: Span) -> R<Option<Obj>> {
         let Obj::Iter(cell) = it else {
             return Err(type_err(
                 span,

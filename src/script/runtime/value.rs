@@ -96,7 +96,7 @@ impl Interp<'_> {
         if len >= self.swept + SWEEP_EVERY {
             self.sweep_young();
         }
-        if len >= FIRST_RELEASE.max(4 * self.live_after_release) {
+        if len >= FIRST_RELEASE.max(3 * self.live_after_release) {
             self.release();
         }
         if self.graph.len() + self.snapshot_nodes >= self.options.max_nodes {
@@ -186,7 +186,7 @@ impl Interp<'_> {
     fn compact(&mut self, keep: &[ValueId]) {
         // Room up to the next release: the buffers do not grow by copying
         // meanwhile.
-        let room = 4 * keep.len();
+        let room = 3 * keep.len();
         let spare = std::mem::take(&mut self.spare.graph);
         let map = std::mem::take(&mut self.spare.map);
         let (graph, map) = self.graph.copy_into(keep, room - keep.len(), spare, map);
@@ -247,8 +247,7 @@ impl Interp<'_> {
     /// check that the result is finite.
     pub fn apply(&mut self, op: Op, operands: &[ValueId], span: Span) -> R<Obj> {
         let a_int = self.info(operands[0]).data_int;
-        let id = self.graph.apply(op, operands);
-        let data = self.graph.data(id);
+        let (id, data) = self.graph.apply_with_data(op, operands);
         let data_int = match op {
             Op::Add | Op::Mul => a_int && self.info(operands[1]).data_int,
             Op::Pow(Exponent::Int(k)) => a_int && k >= 0,
