@@ -1051,7 +1051,14 @@ impl Compiler<'_> {
                 return Err(e);
             }
         };
-        let scope = self.pop_scope("<genexpr>", Vec::new(), Params::default(), sp);
+        // CPython 3.11's names for the frames of comprehensions.
+        let name = match kind {
+            CompKind::List => "<listcomp>",
+            CompKind::Set => "<setcomp>",
+            CompKind::Dict => "<dictcomp>",
+            CompKind::Gen => "<genexpr>",
+        };
+        let scope = self.pop_scope(name, Vec::new(), Params::default(), sp);
         Ok(Expr::Comp(Rc::new(CompDef {
             kind,
             first_iter,

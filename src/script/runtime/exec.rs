@@ -5,8 +5,16 @@ use std::rc::Rc;
 
 use super::object::{CompState, Frame, Iter, Obj};
 use super::{Interp, MAX_DEPTH, R, py_err, type_err};
+use crate::engine::Op;
 use crate::script::error::{ErrorKind, ScriptError, Span};
 use crate::script::ir::*;
+
+/// An item of a generator being summed: an object, or a node without a
+/// handle yet.
+enum Item {
+    Obj(Obj),
+    Node(crate::engine::ValueId),
+}
 
 /// How a statement ended.
 pub enum Flow {
@@ -684,13 +692,41 @@ impl Interp<'_> {
             frame,
             iters: vec![first],
         };
-        match def.kind {
-            CompKind::Gen => Ok(Obj::Iter(Rc::new(RefCell::new(Iter::Comp(Box::new(
+        if def.kind == CompKind::Gen {
+            return Ok(Obj::Iter(Rc::new(RefCell::new(Iter::Comp(Box::new(
                 state,
-            )))))),
-            CompKind::List => {
+            ))))));
+        }
+        let ns = state.frame.ns.clone();
+        self.in_frame(&def.scope.name, def.span, &ns.name, |me| {
+            me.run_comprehension(def, &mut state)
+        })
+    }
+
+    /// Runs `f` as the code of a frame `name` (a comprehension's) called
+    /// from `span` in module `module`: it counts towards the recursion
+    /// limit, and an error inside gets the frame in its traceback, as in
+    /// CPython.
+    pub fn in_frame<T>(
+        &mut self,
+        name: &Rc<str>,
+        span: Span,
+        module: &str,
+        f: impl FnOnce(&mut Self) -> R<T>,
+    ) -> R<T> {
+        let file = crate::script::modules::file_of(module);
+        self.enter_call(name, span, file)?;
+        let r = f(self);
+        self.leave_call();
+        r.map_err(|e| self.unwind(e, name, span, file))
+    }
+
+    /// A list, set or dict comprehension, run to its end.
+    fn run_comprehension(&mut self, def: &Rc<CompDef>, state: &mut CompState) -> R<Obj> {
+        match def.kind {
+            CompKind::Gen | CompKind::List => {
                 let mut out = Vec::new();
-                while let Some((v, _)) = self.comp_step(&mut state)? {
+                while let Some((v, _)) = self.comp_step(state)? {
                     out.push(v);
                     if out.len() % 4096 == 0 {
                         self.check_size(out.len(), def.span)?;
@@ -700,14 +736,14 @@ impl Interp<'_> {
             }
             CompKind::Set => {
                 let mut out = Vec::new();
-                while let Some((v, _)) = self.comp_step(&mut state)? {
+                while let Some((v, _)) = self.comp_step(state)? {
                     out.push(v);
                 }
                 self.make_set(out, def.span)
             }
             CompKind::Dict => {
                 let mut map = super::object::KeyMap::default();
-                while let Some((k, v)) = self.comp_step(&mut state)? {
+                while let Some((k, v)) = self.comp_step(state)? {
                     let h = self.key(&k, def.span)?;
                     super::object::dict_insert(&mut map, h, k, v.unwrap_or(Obj::None));
                 }
@@ -746,10 +782,49 @@ impl Interp<'_> {
     }
 
     /// [`Interp::sum`] of a one-clause generator's items (run to its end).
+    /// Each item is made in the generator's frame (for tracebacks and the
+    /// recursion limit), each addition in the caller's.
     fn sum_generator(&mut self, mut acc: Obj, st: &mut CompState, span: Span) -> R<Obj> {
         let CompState { def, frame, iters } = st;
+        let file = crate::script::modules::file_of(&frame.ns.name);
+        loop {
+            self.enter_call(&def.scope.name, span, file)?;
+            let value_sum = matches!(acc, Obj::Value(_));
+            let item = self.sum_item(def, frame, &iters[0], value_sum);
+            self.leave_call();
+            let item = item.map_err(|e| self.unwind(e, &def.scope.name, span, file))?;
+            acc = match (item, &acc) {
+                (None, _) => return Ok(acc),
+                (Some(Item::Node(x)), Obj::Value(total)) => {
+                    let total = total.id();
+                    self.apply(Op::Add, &[total, x], span)?
+                }
+                (Some(Item::Node(x)), _) => {
+                    let x = self.value_obj(x);
+                    self.binary(BinOp::Add, acc, x, span, span)?
+                }
+                (Some(Item::Obj(x)), _) => self.binary(BinOp::Add, acc, x, span, span)?,
+            };
+            self.tick(span)?;
+        }
+    }
+
+    /// The next item of a one-clause generator for [`Interp::sum_generator`].
+    /// With a sum of Values, an item `a * b` or `a + b` of two Values is
+    /// made without a handle (the script never sees it: the sum's node
+    /// takes it at once, before any release could run).
+    fn sum_item(
+        &mut self,
+        def: &CompDef,
+        frame: &mut Frame,
+        it: &Obj,
+        value_sum: bool,
+    ) -> R<Option<Item>> {
         let clause = &def.clauses[0];
-        'items: while self.next_into(&iters[0], &clause.target, frame, def.span)? {
+        'items: loop {
+            if !self.next_into(it, &clause.target, frame, def.span)? {
+                return Ok(None);
+            }
             self.tick(def.span)?;
             for c in &clause.ifs {
                 let t = self.eval(c, frame)?;
@@ -757,11 +832,30 @@ impl Interp<'_> {
                     continue 'items;
                 }
             }
-            let x = self.eval(&def.elt, frame)?;
-            acc = self.binary(BinOp::Add, acc, x, span, span)?;
-            self.tick(span)?;
+            if value_sum
+                && let Expr::Binary(op @ (BinOp::Mul | BinOp::Add), a, b, espan, rspan) = &def.elt
+            {
+                let l = self.eval(a, frame)?;
+                let r = self.eval(b, frame)?;
+                return Ok(Some(match (&l, &r) {
+                    (Obj::Value(lv), Obj::Value(rv)) => {
+                        let engine_op = if *op == BinOp::Mul { Op::Mul } else { Op::Add };
+                        Item::Node(self.apply_node(engine_op, &[lv.id(), rv.id()], *espan)?)
+                    }
+                    _ => Item::Obj(self.binary(*op, l, r, *espan, *rspan)?),
+                }));
+            }
+            return Ok(Some(Item::Obj(self.eval(&def.elt, frame)?)));
         }
-        Ok(acc)
+    }
+
+    /// A generator's next element, asked for at `span`: [`Interp::comp_step`]
+    /// in the generator's frame.
+    pub fn gen_step(&mut self, st: &mut CompState, span: Span) -> R<Option<Obj>> {
+        let (name, ns) = (st.def.scope.name.clone(), st.frame.ns.clone());
+        self.in_frame(&name, span, &ns.name, |me| {
+            Ok(me.comp_step(st)?.map(|(v, _)| v))
+        })
     }
 
     /// The next element of a comprehension (with the value, for dicts).

@@ -1036,7 +1036,7 @@ impl Interp<'_> {
                 let seq = seq.clone();
                 self.get_item(&seq, &idx, span).map(Some)
             }
-            Iter::Comp(state) => Ok(self.comp_step(state)?.map(|(v, _)| v)),
+            Iter::Comp(state) => self.gen_step(state, span),
             _ => Ok(None),
         }
     }

@@ -71,6 +71,21 @@ impl Interp<'_> {
             self.handles.push(Rc::downgrade(&r));
             return Obj::Value(r);
         }
+        self.record_info(id, info);
+        self.handles[i] = Rc::downgrade(&r);
+        Obj::Value(r)
+    }
+
+    /// Records what the interpreter knows of node `id`, with no handle on
+    /// it (yet).
+    #[inline]
+    fn record_info(&mut self, id: ValueId, info: NodeInfo) {
+        let i = id.index();
+        if self.info.len() == i && self.handles.len() == i {
+            self.info.push(info);
+            self.handles.push(Weak::new());
+            return;
+        }
         if self.info.len() <= i {
             self.info.resize(
                 i + 1,
@@ -85,8 +100,6 @@ impl Interp<'_> {
         if self.handles.len() <= i {
             self.handles.resize(i + 1, Weak::new());
         }
-        self.handles[i] = Rc::downgrade(&r);
-        Obj::Value(r)
     }
 
     /// After a node is added: releases unreachable nodes when the graph has
@@ -246,6 +259,18 @@ impl Interp<'_> {
     /// A new op node, with Python's int/float typing of its data and a
     /// check that the result is finite.
     pub fn apply(&mut self, op: Op, operands: &[ValueId], span: Span) -> R<Obj> {
+        let id = self.apply_node(op, operands, span)?;
+        let v = self.value_obj(id);
+        self.after_add(span)?;
+        Ok(v)
+    }
+
+    /// [`Interp::apply`] without a handle on the new node and without the
+    /// release that may follow an addition: for a result that the next
+    /// node consumes at once (a product summed by `sum`). Until a handle
+    /// or a node that has one holds it, no release may run.
+    #[inline]
+    pub fn apply_node(&mut self, op: Op, operands: &[ValueId], span: Span) -> R<ValueId> {
         let a_int = self.info(operands[0]).data_int;
         let (id, data) = self.graph.apply_with_data(op, operands);
         let data_int = match op {
@@ -260,7 +285,7 @@ impl Interp<'_> {
             // it is 0.0, not -0.0.
             self.graph.set_data(id, 0.0);
         }
-        let v = self.record(
+        self.record_info(
             id,
             NodeInfo {
                 data_int,
@@ -274,8 +299,7 @@ impl Interp<'_> {
                 return Err(Box::new(non_finite_forward(op, inputs[0], data, span)));
             }
         }
-        self.after_add(span)?;
-        Ok(v)
+        Ok(id)
     }
 
     /// `-v`: micrograd's `self * -1`.
