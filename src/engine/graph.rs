@@ -64,6 +64,8 @@ struct Inner {
     schedule: Schedule,
     /// Nodes `clear_except` left in place for the next step to take over.
     replay: Replay,
+    /// Working memory of [`Graph::compact`].
+    scratch: super::store::Scratch,
 }
 
 impl Inner {
@@ -546,6 +548,38 @@ impl Graph {
         groups.member.retain(|i| kept.contains(i));
     }
 
+    /// Keeps only the nodes `keep` (ascending, every operand of one among
+    /// them), renumbered densely in that order, in the graph's own memory:
+    /// what a copy with [`Graph::copy_of`] would hold, without a second
+    /// graph's worth of memory. `map` receives the old-to-new indices
+    /// (`NodeIndex::end()` for the nodes dropped); its memory is reused.
+    ///
+    /// ```
+    /// let g = gradviz::Graph::new();
+    /// let dead = g.value(9.0);
+    /// let a = g.value(3.0);
+    /// let b = a * a;
+    /// let mut map = Vec::new();
+    /// g.compact(&[a.id(), b.id()], &mut map);
+    /// assert_eq!((g.len(), map[b.id().index()].index()), (2, 1));
+    /// assert_eq!(map[dead.id().index()], petgraph::stable_graph::NodeIndex::end());
+    /// assert_eq!(g.data(gradviz::ValueId::new(1)), 9.0);
+    /// ```
+    pub fn compact(&self, keep: &[ValueId], map: &mut Vec<NodeIndex>) {
+        self.settle();
+        let mut inner = self.inner.borrow_mut();
+        let Inner { store, scratch, .. } = &mut *inner;
+        store.compact(keep, map, scratch);
+        let ordered = store.structure().edge_indices().all(|e| {
+            let (a, b) = store.structure().edge_endpoints(e).expect("edge exists");
+            a < b
+        });
+        drop(inner);
+        self.groups.borrow_mut().member.compact(keep);
+        self.ordered.set(ordered);
+        self.generation.set(self.generation.get() + 1);
+    }
+
     /// `root` and all its ancestors, in index order (creation order when no
     /// node was removed): what micrograd's `trace(root)` collects.
     ///
@@ -607,38 +641,11 @@ impl Graph {
     /// assert_eq!((copy.len(), map[b.id().index()].index()), (2, 1));
     /// ```
     pub fn copy_of(&self, ids: &[ValueId], room: usize) -> (Graph, Vec<NodeIndex>) {
-        self.copy_into(ids, room, Graph::new(), Vec::new())
-    }
-
-    /// [`Graph::copy_of`] into the memory of `spare` (a graph whose nodes
-    /// are dropped) and of `map` (the map of an earlier copy), so that a
-    /// session compacting its graph again and again reuses the same pages
-    /// instead of asking the system for fresh ones each time (which the
-    /// system zeroes, at a cost near that of the copy itself).
-    ///
-    /// ```
-    /// let g = gradviz::Graph::new();
-    /// let a = g.value(3.0);
-    /// let b = a * a;
-    /// let spare = gradviz::Graph::new();
-    /// spare.value(1.0);
-    /// let (copy, map) = g.copy_into(&[a.id(), b.id()], 0, spare, Vec::new());
-    /// assert_eq!((copy.len(), map[b.id().index()].index()), (2, 1));
-    /// ```
-    pub fn copy_into(
-        &self,
-        ids: &[ValueId],
-        room: usize,
-        spare: Graph,
-        mut map: Vec<NodeIndex>,
-    ) -> (Graph, Vec<NodeIndex>) {
         self.settle();
         let store = self.read();
-        let spare_groups = spare.groups.into_inner();
-        let mut copy = spare.inner.into_inner().store;
-        copy.clear_for(ids.len() + room, 2 * (ids.len() + room));
-        map.clear();
-        map.resize(store.structure().node_bound(), NodeIndex::end());
+        let mut copy = Store::default();
+        copy.reserve_exact(ids.len() + room, 2 * (ids.len() + room));
+        let mut map = vec![NodeIndex::end(); store.structure().node_bound()];
         // Index order puts every node after its operands unless a result
         // landed in a freed slot below one: then operands are added first.
         let mut pending: Vec<ValueId> = Vec::new();
@@ -678,10 +685,7 @@ impl Graph {
                 }
             }
         }
-        let groups =
-            self.groups
-                .borrow()
-                .remapped_into(ids, &map, spare_groups.member, ids.len() + room);
+        let groups = self.groups.borrow().remapped(ids, &map);
         let ordered = copy.structure().edge_indices().all(|e| {
             let (a, b) = copy.structure().edge_endpoints(e).expect("edge exists");
             a < b

@@ -98,21 +98,9 @@ pub(crate) struct Groups {
 
 impl Groups {
     /// The groups of a copy of the nodes `ids`: same groups, members
-    /// renumbered by `map`, in `member`'s memory (its entries dropped),
-    /// with room for `nodes` nodes if anybody is in a group.
-    pub fn remapped_into(
-        &self,
-        ids: &[ValueId],
-        map: &[NodeIndex],
-        mut member: Membership,
-        nodes: usize,
-    ) -> Groups {
-        member.of.clear();
-        member.count = 0;
-        if !self.member.is_empty() && member.of.capacity() < nodes {
-            // Replaced, not grown: growing copies the old capacity.
-            member.of = Vec::with_capacity(nodes + nodes / 4);
-        }
+    /// renumbered by `map`.
+    pub fn remapped(&self, ids: &[ValueId], map: &[NodeIndex]) -> Groups {
+        let mut member = Membership::default();
         for id in ids {
             if let Some(g) = self.member.get(id.node_index()) {
                 member.insert(map[id.index()], g);
@@ -134,6 +122,21 @@ pub(crate) struct Membership {
 }
 
 impl Membership {
+    /// Keeps the members among `keep` (ascending), renumbered densely in
+    /// that order, in place.
+    pub fn compact(&mut self, keep: &[ValueId]) {
+        let mut count = 0;
+        for (new, id) in keep.iter().enumerate() {
+            let g = self.of.get(id.index()).copied().flatten();
+            count += usize::from(g.is_some());
+            if new < self.of.len() {
+                self.of[new] = g;
+            }
+        }
+        self.of.truncate(keep.len());
+        self.count = count;
+    }
+
     /// Puts node `n` into group `g`.
     #[inline]
     pub fn insert(&mut self, n: NodeIndex, g: GroupId) {

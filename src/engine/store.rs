@@ -12,7 +12,7 @@ use std::num::NonZeroU32;
 
 use petgraph::Direction::Incoming;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::visit::{EdgeRef, NodeIndexable};
 
 use super::node::ValueId;
 use super::op::{Exponent, Op};
@@ -413,6 +413,54 @@ impl Store {
         self.labels.truncate(count);
     }
 
+    /// Keeps only the nodes `keep` (ascending, every operand of one among
+    /// them), renumbered densely in that order, in this store's memory;
+    /// `map[old]` is set to each kept node's new index (`NodeIndex::end()`
+    /// for the others). The structure is cleared and built again from
+    /// `scratch` (its memory reused too); numbers and labels move down in
+    /// place (a kept node's new index is never above its old one).
+    pub(crate) fn compact(
+        &mut self,
+        keep: &[ValueId],
+        map: &mut Vec<NodeIndex>,
+        scratch: &mut Scratch,
+    ) {
+        map.clear();
+        map.resize(self.structure.node_bound(), NodeIndex::end());
+        for (new, id) in keep.iter().enumerate() {
+            map[id.index()] = NodeIndex::new(new);
+        }
+        scratch.ops.clear();
+        scratch.edges.clear();
+        for id in keep {
+            scratch.ops.push(self.structure[id.0]);
+            let operands = self.operands(*id);
+            for (position, o) in operands.iter().enumerate() {
+                scratch
+                    .edges
+                    .push((map[o.index()], map[id.index()], position as Operand));
+            }
+        }
+        self.structure.clear();
+        for op in &scratch.ops {
+            self.structure.add_node(*op);
+        }
+        for &(a, b, position) in &scratch.edges {
+            self.structure.add_edge(a, b, position);
+        }
+        for (new, id) in keep.iter().enumerate() {
+            let old = id.index();
+            self.data[new] = self.data[old];
+            self.grad[new] = self.grad[old];
+            if old < self.labels.len() && new != old {
+                self.labels[new] = self.labels[old].take();
+            }
+        }
+        self.data.truncate(keep.len());
+        self.grad.truncate(keep.len());
+        self.labels.truncate(keep.len());
+    }
+
     /// Whether any edge joins two of the first `count` nodes.
     pub(crate) fn edges_among_first(&self, count: usize) -> bool {
         (0..count).any(|i| {
@@ -420,31 +468,6 @@ impl Store {
                 .edges_directed(NodeIndex::new(i), Incoming)
                 .any(|e| e.source().index() < count)
         })
-    }
-
-    /// Removes every node, keeping the memory for the next `nodes` nodes
-    /// and `edges` edges where it is large enough. Where it is not, the
-    /// buffers are replaced, not grown: growing copies the old capacity,
-    /// empty as it is. A store that had memory gets a quarter more than
-    /// asked, so that one reused for copies of varying size settles on a
-    /// size; a new one gets what is asked.
-    pub(crate) fn clear_for(&mut self, nodes: usize, edges: usize) {
-        let (node_cap, edge_cap) = self.structure.capacity();
-        let grow = |n: usize| if node_cap == 0 { n } else { n + n / 4 };
-        if node_cap < nodes || edge_cap < edges {
-            self.structure = Structure::with_capacity(grow(nodes), grow(edges));
-        }
-        if self.data.capacity() < nodes {
-            self.data = Vec::with_capacity(grow(nodes));
-            self.grad = Vec::with_capacity(grow(nodes));
-        }
-        self.structure.clear();
-        self.data.clear();
-        self.grad.clear();
-        self.labels.clear();
-        self.exponents.clear();
-        self.exponent_codes.clear();
-        self.may_hold_nonfinite = false;
     }
 
     /// Reserves room for `nodes` more nodes and `edges` more edges, exactly.
@@ -483,6 +506,13 @@ impl Store {
             + label_text;
         (used, allocated)
     }
+}
+
+/// Working memory of [`Store::compact`], kept between compactions.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Scratch {
+    ops: Vec<Option<OpCode>>,
+    edges: Vec<(NodeIndex, NodeIndex, Operand)>,
 }
 
 /// The operands of a node, in position order (at most two).

@@ -48,13 +48,11 @@ pub struct NodeInfo {
     pub span: Span,
 }
 
-/// The graph and node tables a compaction moved away from: the next
-/// compaction copies into their memory instead of fresh pages.
+/// Working memory that releases reuse, so that a session releasing again
+/// and again does not ask the system for fresh pages each time (which it
+/// zeroes, at a cost near that of the release itself).
 #[derive(Default)]
 struct Spare {
-    graph: Graph,
-    info: Vec<NodeInfo>,
-    handles: Vec<Weak<ValueRef>>,
     /// The live nodes of the last release.
     keep: Vec<crate::engine::ValueId>,
     /// The old-to-new map of the last compaction.

@@ -189,21 +189,16 @@ impl Interp<'_> {
         self.swept = end.max(self.swept);
     }
 
-    /// Moves the live nodes `keep` (ascending, closed under operands) into
-    /// the spare graph, densely numbered in the same order, and renumbers
-    /// the handles. Removing the dead nodes one by one instead would unlink
-    /// each of their edges from the parameters' long edge lists: quadratic
-    /// in the uses of a parameter, seconds per step for micrograd's demo.
-    /// The graph and tables moved away from are kept for the next
-    /// compaction to copy into.
+    /// Keeps only the live nodes `keep` (ascending, closed under operands),
+    /// densely renumbered in the same order in the graph's own memory (see
+    /// [`crate::engine::Graph::compact`]), and renumbers the handles and
+    /// node tables to match, in place. Removing the dead nodes one by one
+    /// instead would unlink each of their edges from the parameters' long
+    /// edge lists: quadratic in the uses of a parameter, seconds per step
+    /// for micrograd's demo.
     fn compact(&mut self, keep: &[ValueId]) {
-        // Room up to the next release: the buffers do not grow by copying
-        // meanwhile.
-        let room = 3 * keep.len();
-        let spare = std::mem::take(&mut self.spare.graph);
-        let map = std::mem::take(&mut self.spare.map);
-        let (graph, map) = self.graph.copy_into(keep, room - keep.len(), spare, map);
-        self.spare.graph = std::mem::replace(&mut self.graph, graph);
+        let mut map = std::mem::take(&mut self.spare.map);
+        self.graph.compact(keep, &mut map);
         self.tanh_forward = std::mem::take(&mut self.tanh_forward)
             .into_iter()
             .filter_map(|(id, t)| {
@@ -212,31 +207,19 @@ impl Interp<'_> {
                     .then(|| (ValueId::new(new.index()), t))
             })
             .collect();
-        let blank = NodeInfo {
-            data_int: false,
-            grad_int: true,
-            span: Span::default(),
-        };
-        let mut info = std::mem::take(&mut self.spare.info);
-        cleared_for(&mut info, room);
-        info.resize(keep.len(), blank);
-        let mut handles = std::mem::take(&mut self.spare.handles);
-        cleared_for(&mut handles, room);
-        handles.resize(keep.len(), Weak::new());
-        for &id in keep {
-            // Dense, in index order; an operand that sat in a slot above
-            // its result comes first.
-            let new = map[id.index()].index();
-            info[new] = self.info[id.index()];
-            let h = std::mem::take(&mut self.handles[id.index()]);
+        // Down in place: a kept node's new index is never above its old one.
+        for (new, id) in keep.iter().enumerate() {
+            let old = id.index();
+            self.info[new] = self.info[old];
+            let h = std::mem::take(&mut self.handles[old]);
             if let Some(r) = h.upgrade() {
                 r.renumber(ValueId::new(new));
             }
-            handles[new] = h;
+            self.handles[new] = h;
         }
-        self.spare.info = std::mem::replace(&mut self.info, info);
-        self.spare.handles = std::mem::replace(&mut self.handles, handles);
-        self.spare.handles.clear(); // frees the dead handles' memory now
+        self.info.truncate(keep.len());
+        // Frees the dead handles' memory now.
+        self.handles.truncate(keep.len());
         self.spare.map = map;
     }
 
