@@ -466,6 +466,7 @@ impl Graph {
     pub fn reserve_exact(&self, nodes: usize, edges: usize) {
         // Room is room: no need to settle a pending step first.
         self.inner.borrow_mut().store.reserve_exact(nodes, edges);
+        self.groups.borrow_mut().member.reserve_exact(nodes);
     }
 
     /// Releases the room that nodes removed earlier left unused.

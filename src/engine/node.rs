@@ -122,6 +122,13 @@ pub(crate) struct Membership {
 }
 
 impl Membership {
+    /// Reserves room for `nodes` more nodes, once anybody is in a group.
+    pub fn reserve_exact(&mut self, nodes: usize) {
+        if !self.is_empty() {
+            self.of.reserve_exact(nodes);
+        }
+    }
+
     /// Keeps the members among `keep` (ascending), renumbered densely in
     /// that order, in place.
     pub fn compact(&mut self, keep: &[ValueId]) {

@@ -109,7 +109,7 @@ impl Interp<'_> {
         if len >= self.swept + SWEEP_EVERY {
             self.sweep_young();
         }
-        if len >= FIRST_RELEASE.max(3 * self.live_after_release) {
+        if len >= self.next_release() {
             self.release();
         }
         if self.graph.len() + self.snapshot_nodes >= self.options.max_nodes {
@@ -172,6 +172,20 @@ impl Interp<'_> {
         }
         self.swept = self.swept.min(self.graph.len());
         self.spare.keep = keep;
+        // Room up to the next release, taken now: buffers grown by
+        // doubling meanwhile would copy themselves into fresh pages.
+        let room = self.next_release().saturating_sub(self.graph.len());
+        self.graph.reserve_exact(room, 2 * room);
+        self.info.reserve_exact(room);
+        self.handles.reserve_exact(room);
+    }
+
+    /// The graph size at which the next release runs: three times the
+    /// nodes live after the last one (so that a release's work, which is
+    /// proportional to the live nodes, is paid for by twice as many new
+    /// ones), and not before [`FIRST_RELEASE`] nodes.
+    fn next_release(&self) -> usize {
+        FIRST_RELEASE.max(3 * self.live_after_release)
     }
 
     /// Frees the handle objects of the nodes made since the last sweep
