@@ -473,7 +473,7 @@ impl Interp<'_> {
 
     fn str_method(
         &mut self,
-        s: &Rc<str>,
+        s: &super::object::Text,
         name: &str,
         pos: Vec<Obj>,
         kw: Vec<(Rc<str>, Obj)>,
