@@ -138,14 +138,20 @@ impl Graph {
     /// ```
     #[inline(always)]
     pub fn apply(&self, op: Op, operands: &[ValueId]) -> ValueId {
-        self.apply_with_data(op, operands).0
+        if let [a, b] = *operands
+            && let Some(id) = self.take_over_binary(op, a, b)
+        {
+            return id;
+        }
+        self.apply_general(op, operands)
     }
 
-    /// [`Graph::apply`], returning the new node's data as well.
+    /// [`Graph::apply`], returning the new node's data as well; for a graph
+    /// that only grows (no step pending), one borrow and straight to the
+    /// add.
     #[inline(always)]
     pub(crate) fn apply_with_data(&self, op: Op, operands: &[ValueId]) -> (ValueId, f64) {
         {
-            // No step pending (a graph that only grows): straight to the add.
             let mut inner = self.inner.borrow_mut();
             if !inner.replay.is_active() {
                 let (out, data) = self.add_op(&mut inner.store, op, operands);
@@ -154,13 +160,7 @@ impl Graph {
                 return (out, data);
             }
         }
-        let id = if let [a, b] = *operands
-            && let Some(id) = self.take_over_binary(op, a, b)
-        {
-            id
-        } else {
-            self.apply_general(op, operands)
-        };
+        let id = self.apply(op, operands);
         (id, self.data(id))
     }
 
