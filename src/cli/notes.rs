@@ -120,8 +120,9 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
             }
             let written = files.len();
             write_files(&files)?;
-            eprintln!("{blocks} micrograd block(s), {written} file(s) written");
-            Ok(())
+            super::output::note(&format!(
+                "{blocks} micrograd block(s), {written} file(s) written"
+            ))
         }
         None => {
             write_files(&files)?;

@@ -21,6 +21,33 @@ pub fn stdout_result(r: io::Result<()>) -> Result<(), CliError> {
     }
 }
 
+/// Writes a line of the command's results to stdout: a closed pipe
+/// (`| head`) is not an error, any other failure (a full disk) is. Every
+/// line the commands print goes through here or [`note`]: `println!`
+/// would panic instead.
+pub fn say(line: &str) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    stdout_result(
+        out.write_all(line.as_bytes())
+            .and_then(|()| out.write_all(b"\n"))
+            .and_then(|()| out.flush()),
+    )
+}
+
+/// Writes a line of news (`wrote …`) to stderr. A failure is an error
+/// (exit code 1), though its message has nowhere to go.
+pub fn note(line: &str) -> Result<(), CliError> {
+    let mut err = io::stderr().lock();
+    err.write_all(line.as_bytes())
+        .and_then(|()| err.write_all(b"\n"))
+        .and_then(|()| err.flush())
+        .map_err(|source| CliError::Io {
+            action: "write",
+            path: "<stderr>".into(),
+            source,
+        })
+}
+
 /// Writes bytes to stdout.
 pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = io::stdout().lock();

@@ -146,8 +146,11 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
                 .collect();
             write_files(&files)?;
             let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-            eprintln!("wrote {} diagrams: {}", files.len(), names.join(", "));
-            Ok(())
+            super::output::note(&format!(
+                "wrote {} diagrams: {}",
+                files.len(),
+                names.join(", ")
+            ))
         }
     }
 }

@@ -71,7 +71,7 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
     ));
     write_files(&files)?;
     let stale = remove_stale_frames(&args.output, frames.len());
-    eprintln!(
+    super::output::note(&format!(
         "wrote {} frames and {}{}",
         frames.len(),
         args.output.join("index.html").display(),
@@ -79,8 +79,7 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
             0 => String::new(),
             n => format!(" (removed {n} frames of an earlier, longer run)"),
         }
-    );
-    Ok(())
+    ))
 }
 
 /// Removes `frame-NNN.svg` files numbered above `count` that an earlier run

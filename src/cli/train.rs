@@ -1,7 +1,7 @@
 //! `gradviz train`: the lecture's MLP or micrograd's moons demo, with a
 //! progress bar (or plain lines), and plots.
 
-use std::io::{IsTerminal, Write};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
@@ -109,9 +109,9 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
         Task::Lecture => train::train_lecture(&config, |s| reporter.step(s)),
         Task::Moons => train::train_moons(&dataset, &config, |s| reporter.step(s)),
     };
-    reporter.finish();
+    reporter.finish()?;
     if let Some(last) = trained.history.last() {
-        println!(
+        super::output::say(&format!(
             "trained {:?}: {} steps, final loss {:.6}, accuracy {:.0}%, {} parameters, {} values per step",
             args.task,
             trained.history.len(),
@@ -119,7 +119,7 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
             last.accuracy * 100.0,
             trained.model.parameters().len(),
             last.nodes
-        );
+        ))?;
     }
     if let Some(dir) = &args.output {
         write_plots(dir, args.task, &trained, &dataset)?;
@@ -186,8 +186,7 @@ fn write_plots(
     ));
     write_files(&files)?;
     let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
-    eprintln!("wrote {}", names.join(", "));
-    Ok(())
+    super::output::note(&format!("wrote {}", names.join(", ")))
 }
 
 /// A progress bar on a terminal, plain lines otherwise (every 10 steps and
@@ -196,6 +195,9 @@ struct Reporter {
     bar: Option<ProgressBar>,
     quiet: bool,
     steps: usize,
+    /// The first failure to print a step (a full disk): no more lines are
+    /// tried, and the command fails with it at the end.
+    failed: Option<CliError>,
 }
 
 impl Reporter {
@@ -210,7 +212,12 @@ impl Reporter {
             );
             bar
         });
-        Reporter { bar, quiet, steps }
+        Reporter {
+            bar,
+            quiet,
+            steps,
+            failed: None,
+        }
     }
 
     fn step(&mut self, s: &Step) {
@@ -223,15 +230,19 @@ impl Reporter {
         if let Some(bar) = &self.bar {
             bar.set_message(line);
             bar.inc(1);
-        } else if !self.quiet && (s.step.is_multiple_of(10) || s.step + 1 == self.steps) {
-            let mut out = std::io::stdout().lock();
-            let _ = writeln!(out, "{line}");
+        } else if !self.quiet
+            && self.failed.is_none()
+            && (s.step.is_multiple_of(10) || s.step + 1 == self.steps)
+            && let Err(e) = super::output::say(&line)
+        {
+            self.failed = Some(e);
         }
     }
 
-    fn finish(&self) {
+    fn finish(&mut self) -> Result<(), CliError> {
         if let Some(bar) = &self.bar {
             bar.finish();
         }
+        self.failed.take().map_or(Ok(()), Err)
     }
 }
