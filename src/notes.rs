@@ -306,7 +306,7 @@ fn run_block(
                     if prefix.is_empty() {
                         String::new()
                     } else {
-                        format!("{}/", prefix.trim_end_matches('/'))
+                        format!("{}/", url_path(prefix.trim_end_matches('/')))
                     }
                 ));
                 if !assets.iter().any(|a: &Asset| a.name == name) {
@@ -449,6 +449,22 @@ fn track_containers(event: &Event<'_>, start: usize, containers: &mut Vec<usize>
         }
         _ => {}
     }
+}
+
+/// A folder path as the destination of a Markdown link: every byte but
+/// letters, digits and `/ . _ ~ -` percent-encoded, so that no path (with
+/// spaces, parentheses, brackets, quotes, line breaks) can end the link or
+/// add markup to the page; browsers decode it back to the same path.
+fn url_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"/._~-".contains(&b) {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 #[cfg(test)]

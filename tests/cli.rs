@@ -237,3 +237,55 @@ fn a_closed_stdout_is_not_an_error() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `-o /dev/stdout` into a pipe writes through the pipe (its link's target,
+/// `pipe:[…]`, is no path), and `-o` a folder says so (#16, class 6).
+#[test]
+fn output_to_dev_stdout_and_to_a_folder() {
+    if std::path::Path::new("/dev/stdout").exists() {
+        // The test harness reads the child's stdout through a pipe.
+        let r = gradviz(&[
+            "render",
+            "fixtures/lecture_neuron.py",
+            "-o",
+            "/dev/stdout",
+            "-f",
+            "dot",
+        ]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stdout.starts_with("digraph {"), "{}", r.stdout);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let folder = dir.path().to_str().unwrap();
+    let r = gradviz(&[
+        "render",
+        "fixtures/lecture_neuron.py",
+        "-o",
+        folder,
+        "-f",
+        "dot",
+    ]);
+    assert_eq!(r.code, 1);
+    assert_eq!(
+        r.stderr,
+        format!("error: cannot write `{folder}`: it is a folder\n")
+    );
+}
+
+/// A tolerance that is not a number of 0 or more is a usage error, as a
+/// bad `--h` is (#16, class 6).
+#[test]
+fn gradcheck_refuses_a_tolerance_that_is_no_tolerance() {
+    for bad in ["NaN", "-1", "inf"] {
+        let flag = format!("--tolerance={bad}");
+        let r = gradviz(&["gradcheck", "fixtures/micrograd_readme.py", &flag]);
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(
+            r.stderr.starts_with("error: --tolerance must be 0 or more"),
+            "{bad}: {}",
+            r.stderr
+        );
+    }
+    let r = gradviz(&["gradcheck", "fixtures/micrograd_readme.py", "--tolerance=0"]);
+    assert_ne!(r.code, 2, "0 is a tolerance: {}", r.stderr);
+}

@@ -371,3 +371,54 @@ fn blocks_run_as_one_notebook_session() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(std::fs::read_to_string(&again).unwrap(), text);
 }
+
+/// An `--assets` folder with spaces, parentheses, brackets and quotes is
+/// percent-encoded in the links: each diagram stays one image, whose
+/// address decodes back to the file written (#16, class 6).
+#[test]
+fn an_assets_path_cannot_break_the_markdown_link() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("n.md");
+    std::fs::write(&md, "# t\n\n```micrograd\na = Value(2.0)\nb = a * a\n```\n").unwrap();
+    let out = dir.path().join("out.md");
+    let assets = "my dir) ![x](evil \"q\" <b>";
+    let r = common::gradviz(&[
+        "notes",
+        md.to_str().unwrap(),
+        "-o",
+        out.to_str().unwrap(),
+        "--assets",
+        assets,
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let images: Vec<String> = pulldown_cmark::Parser::new(&text)
+        .filter_map(|e| match e {
+            pulldown_cmark::Event::Start(pulldown_cmark::Tag::Image { dest_url, .. }) => {
+                Some(dest_url.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    assert_eq!(images.len(), 1, "one image: {text}");
+    assert!(!text.contains("<b>"), "no markup: {text}");
+    let mut bytes = Vec::new();
+    let url = images[0].as_bytes();
+    let mut i = 0;
+    while i < url.len() {
+        if url[i] == b'%' {
+            let hex = std::str::from_utf8(&url[i + 1..i + 3]).unwrap();
+            bytes.push(u8::from_str_radix(hex, 16).unwrap());
+            i += 3;
+        } else {
+            bytes.push(url[i]);
+            i += 1;
+        }
+    }
+    let decoded = String::from_utf8(bytes).unwrap();
+    assert!(
+        decoded.starts_with(&format!("{assets}/gradviz-")),
+        "{decoded}"
+    );
+    assert!(dir.path().join(&decoded).exists(), "{decoded} was written");
+}

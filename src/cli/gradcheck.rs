@@ -35,6 +35,12 @@ pub fn gradcheck_cmd(args: &GradcheckArgs) -> Result<(), CliError> {
             None,
         ));
     }
+    if !(args.tolerance.is_finite() && args.tolerance >= 0.0) {
+        return Err(CliError::usage(
+            format!("--tolerance must be 0 or more, not {}", args.tolerance),
+            Some("1e-5 (the default) accepts a relative error up to 0.001%"),
+        ));
+    }
     let (_, run) = args.script.run(&mut std::io::sink())?;
     let chosen = select(&run.diagrams, args.diagram)?;
     let d = chosen[chosen.len() - 1];

@@ -79,7 +79,11 @@ fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, Cli
         };
         let existing = std::fs::metadata(path).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
-            return Err(io_err(io::Error::other("it is a directory")));
+            return Err(CliError::Io {
+                action: "write",
+                path: path.clone(),
+                source: io::Error::new(io::ErrorKind::IsADirectory, "it is a folder"),
+            });
         }
         if existing.as_ref().is_some_and(|m| !m.is_file()) {
             staged.push(Staged::Direct(path, bytes));
@@ -168,6 +172,11 @@ fn follow_links(path: &Path) -> PathBuf {
     let mut path = path.to_path_buf();
     // A bounded number of hops: a loop of links is left to fail later.
     for _ in 0..40 {
+        // A link to a pipe or a terminal (`/dev/stdout`) is written
+        // through as it is: its target (`pipe:[…]`) is no path.
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file() && !m.is_dir()) {
+            break;
+        }
         let Ok(target) = std::fs::read_link(&path) else {
             break;
         };
