@@ -482,6 +482,13 @@ fn script_cases() -> Vec<Case> {
         "grow.py",
         "rows = []\nwhile True:\n    rows.append([0.0] * 1000)\n",
     ));
+    v.push(case("input_too_large", "run /dev/zero", 1));
+    v.push(
+        case("output_overwrites_input", "render out-1.dot -o out.dot", 1).file(
+            "out-1.dot",
+            "a = Value(2.0)\nb = a * a\ndraw_dot(a)\ndraw_dot(b)\n",
+        ),
+    );
     v.push(
         case("max_nodes", "run chain.py --max-nodes 4", 1)
             .file("chain.py", "a = Value(1.0)\na = a * 2\na = a * 2\n"),

@@ -4,6 +4,7 @@
 
 mod error;
 mod gradcheck;
+mod input;
 mod notes;
 mod output;
 mod plot;

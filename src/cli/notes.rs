@@ -1,7 +1,6 @@
 //! `gradviz notes` (Markdown in, Markdown with diagrams out) and
 //! `gradviz mdbook` (the same as an mdBook preprocessor).
 
-use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
@@ -74,17 +73,7 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
     } else {
         args.input.display().to_string()
     };
-    let mut text = String::new();
-    let read = if stdin {
-        std::io::stdin().read_to_string(&mut text).map(|_| ())
-    } else {
-        std::fs::read_to_string(&args.input).map(|t| text = t)
-    };
-    read.map_err(|source| CliError::Io {
-        action: "read",
-        path: args.input.clone(),
-        source,
-    })?;
+    let text = super::input::read_text(&args.input, "notes")?;
     let embed = Embed::Files {
         prefix: args.assets.clone(),
     };
@@ -104,7 +93,7 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
     let mut files: Vec<(PathBuf, Vec<u8>)> = assets
         .into_iter()
         .map(|a| (dir.join(&a.name), a.svg.into_bytes()))
-        .filter(|(path, bytes)| std::fs::read(path).ok().as_ref() != Some(bytes))
+        .filter(|(path, bytes)| !super::input::holds(path, bytes))
         .collect();
     if !files.is_empty() {
         std::fs::create_dir_all(&dir).map_err(|source| CliError::Io {
@@ -115,7 +104,7 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
     }
     match &args.output {
         Some(out) => {
-            if std::fs::read_to_string(out).ok().as_deref() != Some(markdown.as_str()) {
+            if !super::input::holds(out, markdown.as_bytes()) {
                 files.push((out.clone(), markdown.into_bytes()));
             }
             let written = files.len();
@@ -137,14 +126,7 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
     if let Some(MdbookCommand::Supports { .. }) = &args.command {
         return Ok(());
     }
-    let mut input = String::new();
-    std::io::stdin()
-        .read_to_string(&mut input)
-        .map_err(|source| CliError::Io {
-            action: "read",
-            path: "<stdin>".into(),
-            source,
-        })?;
+    let input = super::input::read_stdin()?;
     let parsed: Json = serde_json::from_str(&input)
         .map_err(|e| CliError::input(format!("mdbook sent invalid JSON: {e}"), None))?;
     let Json::Array(mut pair) = parsed else {
@@ -210,7 +192,7 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
             let path = src.join(&assets).join(&a.name);
             // Unchanged files stay untouched, so `mdbook serve` does not
             // see a change and rebuild forever.
-            if std::fs::read(&path).ok().as_deref() != Some(a.svg.as_bytes()) {
+            if !super::input::holds(&path, a.svg.as_bytes()) {
                 files.push((path, a.svg.into_bytes()));
             }
         }

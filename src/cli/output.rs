@@ -77,6 +77,16 @@ fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, Cli
             // Name the cause, not the temporary file's path.
             source: io::Error::new(source.kind(), source.kind().to_string()),
         };
+        if let Some(input) = super::input::input_at(path) {
+            return Err(CliError::input(
+                format!(
+                    "writing `{}` would overwrite `{}`, an input of this command",
+                    path.display(),
+                    input.display()
+                ),
+                Some("choose another output"),
+            ));
+        }
         let existing = std::fs::metadata(path).ok();
         if existing.as_ref().is_some_and(|m| m.is_dir()) {
             return Err(CliError::Io {

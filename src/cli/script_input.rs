@@ -1,7 +1,7 @@
 //! Reading a script (a path or `-` for stdin) and running it with the
 //! options every script-taking subcommand shares.
 
-use std::io::{self, Read, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
@@ -104,25 +104,8 @@ impl ScriptArgs {
 
     /// Reads the script.
     pub fn read(&self) -> Result<Source, CliError> {
-        let io_err = |source| CliError::Io {
-            action: "read",
-            path: self.script.clone(),
-            source,
-        };
-        let (name, bytes) = if self.is_stdin() {
-            let mut bytes = Vec::new();
-            io::stdin().read_to_end(&mut bytes).map_err(io_err)?;
-            ("<stdin>".to_string(), bytes)
-        } else {
-            let bytes = std::fs::read(&self.script).map_err(io_err)?;
-            (self.script.display().to_string(), bytes)
-        };
-        let text = String::from_utf8(bytes).map_err(|_| {
-            CliError::input(
-                format!("`{name}` is not UTF-8 text"),
-                Some("save the script as UTF-8"),
-            )
-        })?;
+        let text = super::input::read_text(&self.script, "script")?;
+        let name = super::input::name_of(&self.script);
         Ok(Source { name, text })
     }
 

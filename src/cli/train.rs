@@ -80,11 +80,7 @@ pub fn train(args: &TrainArgs) -> Result<(), CliError> {
     }
     let dataset = match (&args.data, args.task) {
         (Some(path), _) => {
-            let text = std::fs::read_to_string(path).map_err(|source| CliError::Io {
-                action: "read",
-                path: path.clone(),
-                source,
-            })?;
+            let text = super::input::read_text(path, "data")?;
             data::from_csv(&text).map_err(|e| {
                 CliError::input(
                     format!("{}:{}: {}", path.display(), e.line, e.message),
