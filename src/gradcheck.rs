@@ -44,6 +44,35 @@ pub fn gradcheck_with(
     h: f64,
     backward: impl Fn(&Graph, ValueId),
 ) -> Vec<Check> {
+    gradcheck_watched(graph, root, h, backward, |_, _| true)
+}
+
+/// [`gradcheck_with`], telling `watch` after each leaf how many of how many
+/// are done; the check stops (with the leaves done so far) when `watch`
+/// returns `false`. The analytic side is one backward pass; the numeric
+/// side is two forward passes per leaf, so a graph of `n` leaves and `m`
+/// nodes takes time in `n · m`: `watch` is where a caller shows progress
+/// or gives up.
+///
+/// ```
+/// let g = gradviz::Graph::new();
+/// let mut y = g.value(1.0);
+/// for _ in 0..9 {
+///     y = y * g.value(0.5);
+/// }
+/// let checks = gradviz::gradcheck::gradcheck_watched(&g, y.id(), 1e-6, |g, r| g.backward(r), |done, total| {
+///     assert_eq!(total, 10);
+///     done < 4 // stop after four leaves
+/// });
+/// assert_eq!(checks.len(), 4);
+/// ```
+pub fn gradcheck_watched(
+    graph: &Graph,
+    root: ValueId,
+    h: f64,
+    backward: impl Fn(&Graph, ValueId),
+    mut watch: impl FnMut(usize, usize) -> bool,
+) -> Vec<Check> {
     let (copy, root) = graph.trace(root);
     copy.forward(root);
     copy.zero_grad();
@@ -53,30 +82,34 @@ pub fn gradcheck_with(
         .into_iter()
         .filter(|id| copy.node(*id).op.is_none())
         .collect();
-    leaves
-        .into_iter()
-        .map(|leaf| {
-            let node = copy.node(leaf);
-            let x = node.data;
-            copy.set_data(leaf, x + h);
-            let fp = copy.forward(root);
-            copy.set_data(leaf, x - h);
-            let fm = copy.forward(root);
-            copy.set_data(leaf, x);
-            copy.forward(root);
-            let numeric = (fp - fm) / (2.0 * h);
-            let analytic = node.grad;
-            let error = (analytic - numeric).abs() / 1f64.max(analytic.abs()).max(numeric.abs());
-            Check {
-                leaf,
-                label: node.label_str().to_string(),
-                data: x,
-                analytic,
-                numeric,
-                error: if error.is_nan() { f64::INFINITY } else { error },
-            }
-        })
-        .collect()
+    let total = leaves.len();
+    let mut checks = Vec::with_capacity(total);
+    for leaf in leaves {
+        let node = copy.node(leaf);
+        let x = node.data;
+        copy.set_data(leaf, x + h);
+        let fp = copy.forward(root);
+        copy.set_data(leaf, x - h);
+        let fm = copy.forward(root);
+        // The next leaf's passes recompute every node: only the leaf
+        // itself needs its number back.
+        copy.set_data(leaf, x);
+        let numeric = (fp - fm) / (2.0 * h);
+        let analytic = node.grad;
+        let error = (analytic - numeric).abs() / 1f64.max(analytic.abs()).max(numeric.abs());
+        checks.push(Check {
+            leaf,
+            label: node.label_str().to_string(),
+            data: x,
+            analytic,
+            numeric,
+            error: if error.is_nan() { f64::INFINITY } else { error },
+        });
+        if !watch(checks.len(), total) {
+            break;
+        }
+    }
+    checks
 }
 
 #[cfg(test)]

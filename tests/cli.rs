@@ -289,3 +289,31 @@ fn gradcheck_refuses_a_tolerance_that_is_no_tolerance() {
     let r = gradviz(&["gradcheck", "fixtures/micrograd_readme.py", "--tolerance=0"]);
     assert_ne!(r.code, 2, "0 is a tolerance: {}", r.stderr);
 }
+
+/// `gradcheck` on a long chain (#16, class 5): the analytic side is one
+/// backward pass; the numeric side, two forward passes per leaf, says how
+/// long it will take and stops at `--timeout` with what it checked.
+#[test]
+fn gradcheck_of_a_large_graph_says_how_long_and_stops_at_the_timeout() {
+    let script = "y = Value(1.0)\nfor i in range(30000):\n    y = y * Value(1.0)\ny.backward()\n";
+    let start = std::time::Instant::now();
+    let r = gradviz_stdin(&["gradcheck", "-", "--timeout", "1.5"], script);
+    let took = start.elapsed().as_secs_f64();
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.starts_with("checking 30001 leaves: about "),
+        "{}",
+        r.stderr
+    );
+    assert!(
+        r.stderr
+            .contains("error: gradcheck stopped after 1.5 s (--timeout): "),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "no table for a check not done");
+    assert!(
+        took < 30.0,
+        "stopped near the timeout, not at the end: {took} s"
+    );
+}

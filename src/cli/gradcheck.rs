@@ -9,7 +9,6 @@ use super::CliError;
 use super::output::write_stdout;
 use super::render::select;
 use super::script_input::ScriptArgs;
-use gradviz::gradcheck::gradcheck;
 
 /// Arguments of `gradviz gradcheck`.
 #[derive(Args, Debug)]
@@ -44,7 +43,7 @@ pub fn gradcheck_cmd(args: &GradcheckArgs) -> Result<(), CliError> {
     let (_, run) = args.script.run(&mut std::io::sink())?;
     let chosen = select(&run.diagrams, args.diagram)?;
     let d = chosen[chosen.len() - 1];
-    let checks = gradcheck(&d.graph, d.root, args.h);
+    let checks = check_watched(d, args)?;
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -91,4 +90,67 @@ pub fn gradcheck_cmd(args: &GradcheckArgs) -> Result<(), CliError> {
         ));
     }
     Ok(())
+}
+
+/// The check of `d`, within the script's `--timeout` (counted from here),
+/// with a progress bar on a terminal once it is going to take a while, or
+/// else one line saying how long it will take.
+fn check_watched(
+    d: &gradviz::script::Diagram,
+    args: &GradcheckArgs,
+) -> Result<Vec<gradviz::gradcheck::Check>, CliError> {
+    use std::io::IsTerminal;
+    use std::time::{Duration, Instant};
+    let start = Instant::now();
+    let limit = Duration::from_secs_f64(args.script.options().timeout);
+    let mut bar: Option<indicatif::ProgressBar> = None;
+    let mut told = false;
+    let mut stopped = None;
+    let checks = gradviz::gradcheck::gradcheck_watched(
+        &d.graph,
+        d.root,
+        args.h,
+        |g, r| g.backward(r),
+        |done, total| {
+            let elapsed = start.elapsed();
+            if elapsed > limit {
+                stopped = Some((done, total, elapsed));
+                return false;
+            }
+            // After a second, an estimate of the whole.
+            if !told && elapsed > Duration::from_secs(1) && done < total {
+                told = true;
+                let whole = elapsed.as_secs_f64() * total as f64 / done as f64;
+                if std::io::stderr().is_terminal() {
+                    let b = indicatif::ProgressBar::new(total as u64);
+                    b.set_position(done as u64);
+                    b.set_message(format!("leaves checked, about {whole:.0} s in all"));
+                    bar = Some(b);
+                } else {
+                    let _ = super::output::note(&format!(
+                        "checking {total} leaves: about {whole:.0} s (two forward passes per leaf)"
+                    ));
+                }
+            }
+            if let Some(b) = &bar {
+                b.set_position(done as u64);
+            }
+            true
+        },
+    );
+    if let Some(b) = bar {
+        b.finish_and_clear();
+    }
+    if let Some((done, total, elapsed)) = stopped {
+        return Err(CliError::input(
+            format!(
+                "gradcheck stopped after {:.1} s (--timeout): {done} of {total} leaves checked",
+                elapsed.as_secs_f64()
+            ),
+            Some(
+                "the numeric side takes two forward passes of the whole graph per leaf: raise --timeout, or check a smaller graph",
+            ),
+        ));
+    }
+    Ok(checks)
 }
