@@ -64,6 +64,9 @@ pub struct BlockError {
     pub first_line: usize,
     /// The block's code.
     pub code: String,
+    /// The block's lines as the Markdown file has them (with the `> ` of a
+    /// quote or the indentation of a list item that `code` lacks).
+    pub lines: Vec<String>,
     /// What went wrong.
     pub error: Box<ScriptError>,
 }
@@ -71,18 +74,40 @@ pub struct BlockError {
 impl BlockError {
     /// A caret diagnostic with Markdown line numbers: `notes.md:14:5`.
     pub fn render(&self, file: &str) -> String {
-        // Pad the code so that script lines are Markdown lines.
-        let padded = "\n".repeat(self.first_line - 1) + &self.code;
-        let mut e = (*self.error).clone();
-        let shift = self.first_line - 1;
-        e.span.start += shift;
-        e.span.end += shift;
-        if let Some(rel) = e.related.as_deref_mut() {
-            rel.0.start += shift;
-            rel.0.end += shift;
+        // The Markdown's own lines, padded so that their numbers are the
+        // file's; a position in the code moves to the same place in them.
+        let code_lines: Vec<&str> = self.code.split('\n').collect();
+        let mut text = "\n".repeat(self.first_line - 1);
+        let mut starts = Vec::with_capacity(code_lines.len());
+        for (k, code_line) in code_lines.iter().enumerate() {
+            let line = match self.lines.get(k) {
+                Some(l) if l.ends_with(code_line) => l.as_str(),
+                _ => code_line,
+            };
+            let prefix = line.len() - code_line.len();
+            starts.push(text.len() + prefix);
+            text.push_str(line);
+            if k + 1 < code_lines.len() {
+                text.push('\n');
+            }
         }
-        e.render(file, &padded)
-            + &format!("  = note: in micrograd block {} of {file}\n", self.block)
+        let code_starts: Vec<usize> = std::iter::once(0)
+            .chain(self.code.match_indices('\n').map(|(i, _)| i + 1))
+            .collect();
+        let map = |offset: usize| {
+            let k = code_starts.partition_point(|&s| s <= offset).max(1) - 1;
+            starts
+                .get(k)
+                .map_or(offset, |s| s + offset - code_starts[k])
+        };
+        let mut e = (*self.error).clone();
+        e.span.start = map(e.span.start);
+        e.span.end = map(e.span.end);
+        if let Some(rel) = e.related.as_deref_mut() {
+            rel.0.start = map(rel.0.start);
+            rel.0.end = map(rel.0.end);
+        }
+        e.render(file, &text) + &format!("  = note: in micrograd block {} of {file}\n", self.block)
     }
 }
 
@@ -219,7 +244,19 @@ pub fn process_with(
                     session,
                     draw,
                     &mut assets,
-                )?;
+                )
+                .map_err(|e| match e {
+                    NotesError::Block(mut b) => {
+                        b.lines = markdown
+                            .lines()
+                            .skip(first_line - 1)
+                            .take(code.split('\n').count())
+                            .map(String::from)
+                            .collect();
+                        NotesError::Block(b)
+                    }
+                    other => other,
+                })?;
                 // Keep the text up to the block's end, then the new region,
                 // skipping an old region right after the block.
                 out.push_str(&markdown[copied..end]);
@@ -292,6 +329,7 @@ fn run_block(
             block,
             first_line,
             code: code.to_string(),
+            lines: Vec::new(),
             error: Box::new(error),
         })?;
     let mut region = format!("{BEGIN}\n");

@@ -422,3 +422,24 @@ fn an_assets_path_cannot_break_the_markdown_link() {
     );
     assert!(dir.path().join(&decoded).exists(), "{decoded} was written");
 }
+
+/// An error in a block inside a quote or a list item points at the column
+/// of the Markdown file, with the line as the file has it (#16, class 6).
+#[test]
+fn errors_in_quotes_and_list_items_point_at_the_file_columns() {
+    let quote = "# t\n\n> ```micrograd\n> a = Value(2.0)\n> b = a * * 3\n> ```\n";
+    let r = common::gradviz_stdin(&["notes", "-"], quote);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(" --> <stdin>:5:11\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("5 | > b = a * * 3\n"), "{}", r.stderr);
+    assert!(r.stderr.contains("  |           ^^^ here"), "{}", r.stderr);
+    let list = "# t\n\n- item\n\n  ```micrograd\n  x = Value(1.0) + \"s\"\n  ```\n";
+    let r = common::gradviz_stdin(&["notes", "-"], list);
+    assert_eq!(r.code, 1);
+    assert!(r.stderr.contains(" --> <stdin>:6:7\n"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("6 |   x = Value(1.0) + \"s\"\n"),
+        "{}",
+        r.stderr
+    );
+}
