@@ -314,6 +314,50 @@ fn a_killed_render_leaves_the_old_file() {
     assert!(stray.len() <= 1, "{stray:?}");
 }
 
+/// What a killed write may leave (`.gradviz-PID-…` of a process that no
+/// longer runs) is removed by the next write into the folder; the
+/// temporary files of a process still running are not touched.
+#[test]
+fn the_next_write_removes_what_a_killed_one_left() {
+    if !std::path::Path::new("/proc/self").exists() {
+        eprintln!("SKIPPED: no /proc on this system");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    // A process that has ended: its pid is free (until reused).
+    let mut gone = std::process::Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .arg("--version")
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let dead = gone.id();
+    gone.wait().unwrap();
+    let stale = dir.path().join(format!(".gradviz-{dead}-a1b2c3"));
+    let stale_old = dir.path().join(format!(".gradviz-{dead}-old-d4e5f6"));
+    let live = dir
+        .path()
+        .join(format!(".gradviz-{}-g7h8i9", std::process::id()));
+    for f in [&stale, &stale_old, &live] {
+        std::fs::write(f, "partial").unwrap();
+    }
+    let out = dir.path().join("g.dot");
+    let r = gradviz(&[
+        "render",
+        "fixtures/add_self.py",
+        "-o",
+        out.to_str().unwrap(),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    if !std::path::Path::new(&format!("/proc/{dead}")).exists() {
+        assert!(
+            !stale.exists() && !stale_old.exists(),
+            "stale files removed"
+        );
+    }
+    assert!(live.exists(), "a running process's file is left alone");
+    assert!(out.exists());
+}
+
 // ----- the error catalogue (docs/errors.md) ---------------------------------
 
 /// One example of docs/errors.md: the files it needs, the command, the exit

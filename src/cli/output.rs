@@ -113,8 +113,10 @@ fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, Cli
                 ),
             });
         }
+        remove_stale_temporaries(dir);
+        let prefix = temporary_prefix();
         let mut builder = tempfile::Builder::new();
-        builder.prefix(".gradviz-");
+        builder.prefix(&prefix);
         // Keep an existing file's permissions; a new one gets the usual
         // 0666 minus umask, not the temporary file's private 0600.
         match &existing {
@@ -135,6 +137,42 @@ fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, Cli
         staged.push(Staged::Temp(tmp, path));
     }
     Ok(staged)
+}
+
+/// The start of the names of this process's temporary files:
+/// `.gradviz-PID-`, so that a later run can tell those of a process that
+/// no longer runs (killed while writing) and remove them.
+fn temporary_prefix() -> String {
+    format!(".gradviz-{}-", std::process::id())
+}
+
+/// Removes the temporary files (`.gradviz-PID-…`) that processes no longer
+/// running left in `dir`: a SIGKILL during a write cannot be caught, so the
+/// next write into the folder cleans up after it. Linux only (it asks
+/// `/proc` whether the process runs); elsewhere they stay.
+fn remove_stale_temporaries(dir: &Path) {
+    if !Path::new("/proc/self").exists() {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(".gradviz-")) else {
+            continue;
+        };
+        let Some((pid, _)) = rest.split_once('-') else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let running = Path::new(&format!("/proc/{pid}")).exists();
+        if !running && entry.file_type().is_ok_and(|t| t.is_file()) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
 }
 
 /// Renames the staged files into place, all or none.
@@ -207,7 +245,7 @@ fn keep_old(path: &Path) -> Option<tempfile::TempPath> {
         _ => Path::new("."),
     };
     tempfile::Builder::new()
-        .prefix(".gradviz-old-")
+        .prefix(&format!("{}old-", temporary_prefix()))
         .make_in(dir, |p| std::fs::hard_link(path, p))
         .ok()
         .map(tempfile::NamedTempFile::into_temp_path)
