@@ -126,3 +126,49 @@ fn a_closed_pipe_ends_quietly() {
         assert!(stderr.is_empty(), "{args:?}: quietly\n{stderr}");
     }
 }
+
+/// A broken system `dot` that floods its output is stopped once it has
+/// written more than gradviz reads (#16, class 6), without `--layout-timeout`.
+#[cfg(unix)]
+#[test]
+fn a_system_dot_that_floods_its_output_is_stopped() {
+    use std::os::unix::fs::PermissionsExt;
+    if !Path::new("/bin/sh").exists() {
+        return;
+    }
+    let bin = tempfile::tempdir().unwrap();
+    let dot = bin.path().join("dot");
+    std::fs::write(
+        &dot,
+        "#!/bin/sh\ncat > /dev/null\nexec yes flooooooooooooooooooooooooood\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&dot, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let target = out_dir.path().join("n.svg");
+    let path = format!(
+        "{}:{}",
+        bin.path().display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let out = Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args([
+            "render",
+            "fixtures/lecture_neuron.py",
+            "-o",
+            target.to_str().unwrap(),
+            "--engine",
+            "dot",
+        ])
+        .env("PATH", path)
+        .current_dir(root())
+        .output()
+        .expect("gradviz runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with("error: the system `dot` failed: it wrote more than 64 MiB"),
+        "{stderr}"
+    );
+    assert!(!target.exists(), "nothing written");
+}

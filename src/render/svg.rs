@@ -157,6 +157,10 @@ pub fn to_svg_until(
 
 const TIMED_OUT: &str = "timed out";
 
+/// The most SVG read from the system `dot` (the lecture MLP's is 0.2 MiB);
+/// its messages get 1/256 of it.
+const MAX_DOT_OUTPUT: u64 = 64 << 20;
+
 /// Lays out `dot` (one graph) and returns the SVG.
 ///
 /// ```
@@ -204,16 +208,28 @@ fn system_dot_within(dot: &str, limit: Option<std::time::Duration>) -> Result<St
     let input = dot.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     // Read both pipes while waiting, so a large SVG cannot fill a pipe and
-    // block `dot`.
-    let read_all = |mut r: Box<dyn std::io::Read + Send>| {
+    // block `dot`; each up to a bound, past which `dot` is stopped (a
+    // broken `dot` that floods its output must not fill the memory).
+    let flooded = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let read_all = |r: Box<dyn std::io::Read + Send>, bound: u64| {
+        let flooded = flooded.clone();
         std::thread::spawn(move || {
             let mut buf = Vec::new();
-            let _ = r.read_to_end(&mut buf);
+            let _ = std::io::Read::read_to_end(&mut std::io::Read::take(r, bound + 1), &mut buf);
+            if buf.len() as u64 > bound {
+                flooded.store(true, std::sync::atomic::Ordering::Relaxed);
+            }
             buf
         })
     };
-    let stdout = read_all(Box::new(child.stdout.take().expect("stdout is piped")));
-    let stderr = read_all(Box::new(child.stderr.take().expect("stderr is piped")));
+    let stdout = read_all(
+        Box::new(child.stdout.take().expect("stdout is piped")),
+        MAX_DOT_OUTPUT,
+    );
+    let stderr = read_all(
+        Box::new(child.stderr.take().expect("stderr is piped")),
+        MAX_DOT_OUTPUT >> 8,
+    );
     let start = std::time::Instant::now();
     let status = loop {
         if let Some(status) = child
@@ -221,6 +237,14 @@ fn system_dot_within(dot: &str, limit: Option<std::time::Duration>) -> Result<St
             .map_err(|e| RenderError::DotFailed(e.to_string()))?
         {
             break status;
+        }
+        if flooded.load(std::sync::atomic::Ordering::Relaxed) {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(RenderError::DotFailed(format!(
+                "it wrote more than {} MiB",
+                MAX_DOT_OUTPUT >> 20
+            )));
         }
         if limit.is_some_and(|l| start.elapsed() > l) {
             let _ = child.kill();
@@ -230,9 +254,17 @@ fn system_dot_within(dot: &str, limit: Option<std::time::Duration>) -> Result<St
         std::thread::sleep(std::time::Duration::from_millis(5));
     };
     let _ = writer.join();
+    let stdout = stdout.join().unwrap_or_default();
+    if flooded.load(std::sync::atomic::Ordering::Relaxed) {
+        // It may have died of the closed pipe first.
+        return Err(RenderError::DotFailed(format!(
+            "it wrote more than {} MiB",
+            MAX_DOT_OUTPUT >> 20
+        )));
+    }
     let out = std::process::Output {
         status,
-        stdout: stdout.join().unwrap_or_default(),
+        stdout,
         stderr: stderr.join().unwrap_or_default(),
     };
     if !out.status.success() {
