@@ -591,7 +591,7 @@ impl Interp<'_> {
                         }
                     }
                 }
-                items.extend(kw.into_iter().map(|(k, v)| (Obj::Str(k.into()), v)));
+                items.extend(kw.into_iter().map(|(k, v)| (Obj::Str(k), v)));
                 self.make_dict(items, span)?
             }
             B::Str => {

@@ -253,7 +253,6 @@ impl Interp<'_> {
                     locals[i] = Some(v);
                 }
                 None if def.varkw.is_some() => {
-                    let k = super::object::Text::from(k);
                     varkw.insert(super::object::Key::Str(k.clone()), (Obj::Str(k), v));
                 }
                 None => {
@@ -394,7 +393,7 @@ impl Interp<'_> {
                             .dict
                             .borrow()
                             .iter()
-                            .map(|(k, v)| (Obj::Str(k.into()), v.clone()))
+                            .map(|(k, v)| (Obj::Str(k.clone()), v.clone()))
                             .collect();
                         self.make_dict(items, span)
                     }
@@ -412,9 +411,9 @@ impl Interp<'_> {
                 Some(Obj::Wrapper(w)) if w.0 == WrapKind::Static => Ok(w.1.clone()),
                 Some(v) => Ok(v),
                 None if name == "__name__" || name == "__qualname__" => {
-                    Ok(Obj::Str((&c.name).into()))
+                    Ok(Obj::Str(c.name.clone()))
                 }
-                None if name == "__module__" => Ok(Obj::Str((&c.module).into())),
+                None if name == "__module__" => Ok(Obj::Str(c.module.clone())),
                 None => Err(py_err(
                     "AttributeError",
                     span,
@@ -425,8 +424,8 @@ impl Interp<'_> {
             Obj::Module(m) => self.module_attr(m, name, span),
             Obj::Value(v) => self.value_attr(v.id(), name, span),
             Obj::Func(func) => match name {
-                "__name__" => Ok(Obj::Str((&func.def.name).into())),
-                "__qualname__" => Ok(Obj::Str((&func.def.qualname).into())),
+                "__name__" => Ok(Obj::Str(func.def.name.clone())),
+                "__qualname__" => Ok(Obj::Str(func.def.qualname.clone())),
                 _ => Err(py_err(
                     "AttributeError",
                     span,
@@ -434,7 +433,7 @@ impl Interp<'_> {
                 )),
             },
             Obj::Builtin(b) if name == "__name__" => Ok(Obj::str(b.name())),
-            Obj::Exception(e) if name == "args" => Ok(Obj::tuple(vec![Obj::Str((&e.1).into())])),
+            Obj::Exception(e) if name == "args" => Ok(Obj::tuple(vec![Obj::Str(e.1.clone())])),
             _ => {
                 if super::methods::has_method(obj, name) {
                     return Ok(Obj::BoundBuiltin(Rc::new((obj.clone(), name.into()))));

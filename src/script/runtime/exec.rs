@@ -661,7 +661,7 @@ impl Interp<'_> {
                         let Obj::Str(k) = k else {
                             return Err(type_err(Span::default(), "keywords must be strings"));
                         };
-                        kw.push((k.into(), val.clone()));
+                        kw.push((k.clone(), val.clone()));
                     }
                 }
             }

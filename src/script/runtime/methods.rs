@@ -473,7 +473,7 @@ impl Interp<'_> {
 
     fn str_method(
         &mut self,
-        s: &super::object::Text,
+        s: &Rc<str>,
         name: &str,
         pos: Vec<Obj>,
         kw: Vec<(Rc<str>, Obj)>,

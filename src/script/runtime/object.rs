@@ -27,7 +27,7 @@ pub enum Obj {
     /// A `float`.
     Float(f64),
     /// A `str`.
-    Str(Text),
+    Str(Rc<str>),
     /// A `list`.
     List(Rc<List>),
     /// A `tuple`.
@@ -120,81 +120,11 @@ pub enum Key {
     /// Another float, by its bits.
     Float(u64),
     /// A string.
-    Str(Text),
+    Str(Rc<str>),
     /// A tuple of keys.
     Tuple(Rc<[Key]>),
     /// Any other object, by identity.
     Id(usize),
-}
-
-/// A Python `str`: its text behind one thin pointer. A fat `Rc<str>`
-/// would make every [`Obj`] three words instead of two, and every result
-/// the interpreter hands back (`R<Obj>`) would go through memory instead
-/// of two registers.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
-pub struct Text(Rc<Box<str>>);
-
-impl std::ops::Deref for Text {
-    type Target = str;
-    #[inline]
-    fn deref(&self) -> &str {
-        &self.0
-    }
-}
-
-impl std::fmt::Display for Text {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self)
-    }
-}
-
-impl From<&str> for Text {
-    fn from(s: &str) -> Self {
-        Text(Rc::new(s.into()))
-    }
-}
-
-impl From<String> for Text {
-    fn from(s: String) -> Self {
-        Text(Rc::new(s.into_boxed_str()))
-    }
-}
-
-impl From<&String> for Text {
-    fn from(s: &String) -> Self {
-        Text::from(s.as_str())
-    }
-}
-
-impl From<Rc<str>> for Text {
-    fn from(s: Rc<str>) -> Self {
-        Text::from(&*s)
-    }
-}
-
-impl From<&Rc<str>> for Text {
-    fn from(s: &Rc<str>) -> Self {
-        Text::from(&**s)
-    }
-}
-
-impl From<char> for Text {
-    fn from(c: char) -> Self {
-        Text::from(c.to_string())
-    }
-}
-
-impl From<&Text> for Rc<str> {
-    fn from(t: &Text) -> Self {
-        Rc::from(&**t)
-    }
-}
-
-impl Text {
-    /// The identity of the string object (`is`, `id()`).
-    pub fn addr(&self) -> usize {
-        Rc::as_ptr(&self.0) as *const u8 as usize
-    }
 }
 
 /// A handle on a graph node. One exists per node while the script can
@@ -497,7 +427,7 @@ impl Obj {
             Obj::Set(r) => addr(r),
             Obj::Value(r) => addr(r),
             Obj::Func(r) => addr(r),
-            Obj::Str(r) => r.addr(),
+            Obj::Str(r) => addr(r),
             Obj::BoundBuiltin(r) => addr(r),
             Obj::Method(r) => addr(r),
             Obj::Class(r) => addr(r),

@@ -828,7 +828,7 @@ fn number_of(x: f64, int: bool) -> String {
 
 fn label_str(v: &Obj, span: Span) -> R<Rc<str>> {
     match v {
-        Obj::Str(s) => Ok(s.into()),
+        Obj::Str(s) => Ok(s.clone()),
         other => Err(type_err(
             span,
             format!("label must be a string, not {}", a_type(other)),
