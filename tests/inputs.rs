@@ -159,3 +159,25 @@ fn no_command_writes_over_its_own_input() {
     assert_eq!(names, ["link.dot", "loss.svg", "out-1.dot", "s"]);
     assert_eq!(std::fs::read_dir(d.join("s")).unwrap().count(), 1);
 }
+
+/// A 16 MiB string made by doubling, as the label of 300 values and of the
+/// copies two `draw_dot`s keep (#16, class 1): the graph shares one copy
+/// of it instead of holding one per value and per diagram (2.5 GB before).
+#[test]
+fn one_long_label_on_many_values_is_held_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("big.py"),
+        "s = 'x'\nfor i in range(24):\n    s = s + s\n\
+         vs = [Value(float(i), label=s) for i in range(300)]\n\
+         t = sum(vs)\nfor v in vs:\n    v.label = s\n\
+         draw_dot(t)\ndraw_dot(t)\nprint(len(s))\n",
+    )
+    .unwrap();
+    let (code, stderr, peak_kb) =
+        run_measured(dir.path(), &["run", "big.py", "--max-memory", "256M"]);
+    assert_eq!(code, 0, "{stderr}");
+    if peak_kb > 0 {
+        assert!(peak_kb < 256 * 1024, "peak resident memory {peak_kb} KiB");
+    }
+}

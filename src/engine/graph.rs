@@ -377,6 +377,12 @@ impl Graph {
         self.write_at(id).set_label(id, label);
     }
 
+    /// [`Graph::set_label`] with a shared string: many nodes labelled with
+    /// one string (and the diagrams copied from them) hold it once.
+    pub fn set_label_shared(&self, id: ValueId, label: Option<std::sync::Arc<str>>) {
+        self.write_at(id).set_label_shared(id, label);
+    }
+
     /// The operands of a node in position order (empty for leaves).
     ///
     /// ```

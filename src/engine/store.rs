@@ -9,6 +9,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use petgraph::Direction::Incoming;
 use petgraph::stable_graph::{NodeIndex, StableGraph};
@@ -53,7 +54,9 @@ pub struct Store {
     /// `labels[i]` is node `i`'s label; the array reaches only as far as the
     /// last labelled node, so the unlabelled nodes of a training step (made
     /// after the labelled parameters) cost nothing here.
-    labels: Vec<Option<Box<str>>>,
+    /// Shared, not copied: a label set on many nodes (or kept by a
+    /// diagram's copy) is one string.
+    labels: Vec<Option<Arc<str>>>,
     /// The distinct exponents of `**k` ops, in order of first use.
     exponents: Vec<Exponent>,
     /// Where each exponent is in `exponents`, by its kind and bits.
@@ -251,8 +254,8 @@ impl Store {
             self.data[i] = data;
             self.grad[i] = grad;
         }
-        if let Some(label) = src.label(id) {
-            self.set_label(ValueId(new), Some(label));
+        if let Some(label) = src.label_shared(id) {
+            self.set_label_shared(ValueId(new), Some(label));
         }
         ValueId(new)
     }
@@ -349,6 +352,16 @@ impl Store {
 
     /// Sets or clears node `id`'s label.
     pub(crate) fn set_label(&mut self, id: ValueId, label: Option<&str>) {
+        self.set_label_shared(id, label.map(Arc::from));
+    }
+
+    /// Node `id`'s label, shared.
+    pub fn label_shared(&self, id: ValueId) -> Option<Arc<str>> {
+        self.labels.get(id.index()).and_then(Clone::clone)
+    }
+
+    /// Sets or clears node `id`'s label, sharing the string.
+    pub(crate) fn set_label_shared(&mut self, id: ValueId, label: Option<Arc<str>>) {
         self.check(id);
         let i = id.index();
         match label {
@@ -356,7 +369,7 @@ impl Store {
                 if i >= self.labels.len() {
                     self.labels.resize(i + 1, None);
                 }
-                self.labels[i] = Some(l.into());
+                self.labels[i] = Some(l);
             }
             None => {
                 if let Some(l) = self.labels.get_mut(i) {
@@ -492,7 +505,7 @@ impl Store {
         let node_slot = std::mem::size_of::<petgraph::graph::Node<Option<Option<OpCode>>>>();
         let edge_slot = std::mem::size_of::<petgraph::graph::Edge<Option<Operand>>>();
         let number = 2 * std::mem::size_of::<f64>();
-        let label_entry = std::mem::size_of::<Option<Box<str>>>();
+        let label_entry = std::mem::size_of::<Option<Arc<str>>>();
         let label_text: usize = self.labels.iter().flatten().map(|l| l.len()).sum();
         let (ncap, ecap) = self.structure.capacity();
         let used = self.structure.node_count() * (node_slot + number)

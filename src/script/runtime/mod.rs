@@ -75,6 +75,8 @@ pub struct Interp<'a> {
     spare: Spare,
     /// Handles below this node index have been swept since they were made.
     swept: usize,
+    /// The last label set from a script string, and the graph's copy of it.
+    last_label: Option<(Rc<str>, std::sync::Arc<str>)>,
 
     options: &'a Options,
     out: &'a mut dyn Write,
@@ -112,6 +114,7 @@ impl<'a> Interp<'a> {
             tanh_forward: Vec::new(),
             spare: Spare::default(),
             swept: 0,
+            last_label: None,
 
             options,
             out,

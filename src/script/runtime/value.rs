@@ -406,7 +406,7 @@ impl Interp<'_> {
                     Obj::Float(g)
                 }
             }
-            "label" => Obj::Str(self.graph.node(id).label_str().into()),
+            "label" => Obj::Str(self.graph.store().label(id).unwrap_or_default().into()),
             "_op" => Obj::Str(
                 self.graph
                     .node(id)
@@ -451,7 +451,10 @@ impl Interp<'_> {
                 self.graph.set_grad(id, v.as_f64().unwrap_or(0.0));
                 self.info[id.index()].grad_int = !matches!(v, Obj::Float(_));
             }
-            ("label", Obj::Str(s)) => self.graph.set_label(id, Some(s)),
+            ("label", Obj::Str(s)) => {
+                let label = self.shared_label(s);
+                self.graph.set_label_shared(id, Some(label));
+            }
             ("data" | "grad", _) => {
                 return Err(type_err(
                     span,
@@ -480,6 +483,21 @@ impl Interp<'_> {
             }
         }
         Ok(())
+    }
+
+    /// The graph's copy of the label `s`: the last one made is reused when
+    /// the same string labels another node, so a script that labels many
+    /// values with one (long) string holds it twice at most, not once per
+    /// value.
+    fn shared_label(&mut self, s: &Rc<str>) -> std::sync::Arc<str> {
+        if let Some((last, shared)) = &self.last_label
+            && Rc::ptr_eq(last, s)
+        {
+            return shared.clone();
+        }
+        let shared: std::sync::Arc<str> = std::sync::Arc::from(&**s);
+        self.last_label = Some((s.clone(), shared.clone()));
+        shared
     }
 
     /// Labels an unlabelled value with the name it is assigned to.
@@ -603,7 +621,12 @@ impl Interp<'_> {
             )
             .map_help_v("Value(x) wraps a number; a Value is already a Value"));
         }
-        self.leaf(&data, label.as_deref(), span)
+        let v = self.leaf(&data, None, span)?;
+        if let Some(label) = label {
+            let label = self.shared_label(&label);
+            self.graph.set_label_shared(value_id(&v), Some(label));
+        }
+        Ok(v)
     }
 
     /// `draw_dot(root, rankdir=…)`: a snapshot of the root's graph now.
