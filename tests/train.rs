@@ -196,3 +196,30 @@ fn plot_a_function_and_its_derivative() {
     assert_eq!(r.code, 1);
     assert!(r.stderr.contains(" --> <expression>:1:"), "{}", r.stderr);
 }
+
+/// A data file of more rows than training takes is refused before any
+/// step (#16, class 1): one step builds ~650 values per row.
+#[test]
+fn a_data_file_of_too_many_rows_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let csv = dir.path().join("rows.csv");
+    let rows: String = (0..10_001)
+        .map(|i| format!("{},{},{}\n", i as f64 / 1e4, 0.5, i % 2))
+        .collect();
+    std::fs::write(&csv, rows).unwrap();
+    let r = common::gradviz(&[
+        "train",
+        "moons",
+        "--data",
+        csv.to_str().unwrap(),
+        "--steps",
+        "1",
+    ]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains(":10001: more than 10000 rows"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stdout.is_empty(), "no step ran: {}", r.stdout);
+}

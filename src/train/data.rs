@@ -75,6 +75,11 @@ pub struct CsvError {
     pub message: String,
 }
 
+/// The most rows [`from_csv`] takes: every step of training builds a graph
+/// of about 650 values per row (MLP(2, [16, 16, 1])), so 10,000 rows are
+/// already a graph of 6.5 million values, about half a gigabyte.
+pub const MAX_ROWS: usize = 10_000;
+
 /// 2-D points from CSV text: `x,y,label` per line, an optional header line,
 /// `#` comments and blank lines skipped; labels `0`/`1` or `-1`/`1`.
 ///
@@ -124,6 +129,11 @@ pub fn from_csv(text: &str) -> Result<Dataset, CsvError> {
         } else {
             return Err(err(format!("label {label} is not 0, 1 or -1")));
         };
+        if xs.len() == MAX_ROWS {
+            return Err(err(format!(
+                "more than {MAX_ROWS} rows: each training step would build a graph of about 650 values per row"
+            )));
+        }
         xs.push(vec![x, y]);
         ys.push(label);
     }
