@@ -586,3 +586,17 @@ fn fuzz_script_cycles_through_closures_and_objects_are_freed() {
         assert_eq!(r.code, 0, "{block}: {}", r.stderr);
     }
 }
+
+/// Review finding: a release that compacted the graph moved a kept node
+/// into a slot whose dropped node had a label, beyond the end of the label
+/// table, and the kept node showed that label (and was no longer
+/// auto-labelled).
+#[test]
+fn review_compaction_does_not_hand_a_dropped_label_to_a_kept_node() {
+    let script = "a = Value(1.0)\ntmp = [a * a]\ntmp[0].label = 'tmp'\ntmp = None\n\
+                  keep = [a + a]\nfor i in range(70000):\n    a + a\n\
+                  print(repr(keep[0].label))\nb = keep[0]\nprint(repr(b.label))\n";
+    let r = gradviz_stdin(&["run", "-"], script);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "''\n'b'\n");
+}

@@ -663,7 +663,9 @@ impl Graph {
                 // Index order is a topological order: the operands of `id`
                 // are below it, copied already (if `ids` has them all).
                 let operands = store.operands(*id);
-                if operands.iter().all(|o| map[o.index()] != NodeIndex::end()) {
+                if map[id.index()] == NodeIndex::end()
+                    && operands.iter().all(|o| map[o.index()] != NodeIndex::end())
+                {
                     mapped.clear();
                     mapped.extend(operands.iter().map(|o| ValueId(map[o.index()])));
                     map[id.index()] = copy.add_copy(&store, *id, &mapped).0;

@@ -438,6 +438,10 @@ impl Store {
         map: &mut Vec<NodeIndex>,
         scratch: &mut Scratch,
     ) {
+        debug_assert!(
+            keep.windows(2).all(|w| w[0] < w[1]),
+            "the kept nodes are ascending, each once"
+        );
         map.clear();
         map.resize(self.structure.node_bound(), NodeIndex::end());
         for (new, id) in keep.iter().enumerate() {
@@ -465,8 +469,11 @@ impl Store {
             let old = id.index();
             self.data[new] = self.data[old];
             self.grad[new] = self.grad[old];
-            if old < self.labels.len() && new != old {
-                self.labels[new] = self.labels[old].take();
+            if new != old && new < self.labels.len() {
+                // The table may end below `old`: then the node had none,
+                // and the slot must not keep a dropped node's label.
+                let label = self.labels.get_mut(old).and_then(Option::take);
+                self.labels[new] = label;
             }
         }
         self.data.truncate(keep.len());

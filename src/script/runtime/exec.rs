@@ -9,6 +9,19 @@ use crate::engine::Op;
 use crate::script::error::{ErrorKind, ScriptError, Span};
 use crate::script::ir::*;
 
+/// How [`Interp::sum_generator`] ended: with the total, or with an item
+/// whose addition may run script code, for the caller to add once the
+/// generator is back in its place.
+enum Summed {
+    Done(Obj),
+    Handing(Obj, Obj),
+}
+
+/// Whether adding the object runs no script code: a number or a Value.
+fn plain(x: &Obj) -> bool {
+    x.is_number() || matches!(x, Obj::Value(_))
+}
+
 /// An item of a generator being summed: an object, or a node without a
 /// handle yet.
 enum Item {
@@ -767,11 +780,21 @@ impl Interp<'_> {
                 let Iter::Comp(c) = &mut st else {
                     return Ok(acc);
                 };
-                let r = self.sum_generator(acc, c, span);
-                if r.is_err() {
-                    *cell.borrow_mut() = st;
+                match self.sum_generator(acc, c, span) {
+                    Ok(Summed::Done(total)) => return Ok(total),
+                    Ok(Summed::Handing(total, x)) => {
+                        // An addition that may run script code (a class's
+                        // `__add__`): the generator goes back first, so
+                        // that code finds it suspended, as in CPython.
+                        *cell.borrow_mut() = st;
+                        acc = self.binary(BinOp::Add, total, x, span, span)?;
+                        self.tick(span)?;
+                    }
+                    Err(e) => {
+                        *cell.borrow_mut() = st;
+                        return Err(e);
+                    }
                 }
-                return r;
             }
         }
         while let Some(x) = self.next(it, span)? {
@@ -784,7 +807,7 @@ impl Interp<'_> {
     /// [`Interp::sum`] of a one-clause generator's items (run to its end).
     /// Each item is made in the generator's frame (for tracebacks and the
     /// recursion limit), each addition in the caller's.
-    fn sum_generator(&mut self, mut acc: Obj, st: &mut CompState, span: Span) -> R<Obj> {
+    fn sum_generator(&mut self, mut acc: Obj, st: &mut CompState, span: Span) -> R<Summed> {
         let CompState { def, frame, iters } = st;
         let file = crate::script::modules::file_of(&frame.ns.name);
         loop {
@@ -794,7 +817,7 @@ impl Interp<'_> {
             self.leave_call();
             let item = item.map_err(|e| self.unwind(e, &def.scope.name, span, file))?;
             acc = match (item, &acc) {
-                (None, _) => return Ok(acc),
+                (None, _) => return Ok(Summed::Done(acc)),
                 (Some(Item::Node(x)), Obj::Value(total)) => {
                     let total = total.id();
                     self.apply(Op::Add, &[total, x], span)?
@@ -803,7 +826,10 @@ impl Interp<'_> {
                     let x = self.value_obj(x);
                     self.binary(BinOp::Add, acc, x, span, span)?
                 }
-                (Some(Item::Obj(x)), _) => self.binary(BinOp::Add, acc, x, span, span)?,
+                (Some(Item::Obj(x)), _) if plain(&acc) && plain(&x) => {
+                    self.binary(BinOp::Add, acc, x, span, span)?
+                }
+                (Some(Item::Obj(x)), _) => return Ok(Summed::Handing(acc, x)),
             };
             self.tick(span)?;
         }

@@ -226,10 +226,14 @@ impl Interp<'_> {
             let old = id.index();
             self.info[new] = self.info[old];
             let h = std::mem::take(&mut self.handles[old]);
-            if let Some(r) = h.upgrade() {
-                r.renumber(ValueId::new(new));
-            }
-            self.handles[new] = h;
+            // A dead handle is dropped here: below `swept`, nobody sweeps it.
+            self.handles[new] = match h.upgrade() {
+                Some(r) => {
+                    r.renumber(ValueId::new(new));
+                    h
+                }
+                None => Weak::new(),
+            };
         }
         self.info.truncate(keep.len());
         // Frees the dead handles' memory now.
