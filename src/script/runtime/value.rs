@@ -410,7 +410,16 @@ impl Interp<'_> {
                     Obj::Float(g)
                 }
             }
-            "label" => Obj::Str(self.graph.store().label(id).unwrap_or_default().into()),
+            "label" => {
+                let label = self.graph.store().label_shared(id);
+                match (label, &self.last_label) {
+                    // The string the script set it from, if it is that one.
+                    (Some(l), Some((text, shared))) if std::sync::Arc::ptr_eq(&l, shared) => {
+                        Obj::Str(text.clone())
+                    }
+                    (l, _) => Obj::Str(l.as_deref().unwrap_or_default().into()),
+                }
+            }
             "_op" => Obj::Str(
                 self.graph
                     .node(id)
