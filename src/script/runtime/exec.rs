@@ -710,24 +710,23 @@ impl Interp<'_> {
                 state,
             ))))));
         }
-        let ns = state.frame.ns.clone();
-        self.in_frame(&def.scope.name, def.span, &ns.name, |me| {
+        let file = crate::script::modules::file_of(&state.frame.ns.name);
+        self.in_frame(&def.scope.name, def.span, file, |me| {
             me.run_comprehension(def, &mut state)
         })
     }
 
-    /// Runs `f` as the code of a frame `name` (a comprehension's) called
-    /// from `span` in module `module`: it counts towards the recursion
-    /// limit, and an error inside gets the frame in its traceback, as in
-    /// CPython.
+    /// Runs `f` as the code of a frame `name` (a comprehension's, in the
+    /// library `file` or the script) called from `span`: it counts towards
+    /// the recursion limit, and an error inside gets the frame in its
+    /// traceback, as in CPython.
     pub fn in_frame<T>(
         &mut self,
         name: &Rc<str>,
         span: Span,
-        module: &str,
+        file: Option<&'static str>,
         f: impl FnOnce(&mut Self) -> R<T>,
     ) -> R<T> {
-        let file = crate::script::modules::file_of(module);
         self.enter_call(name, span, file)?;
         let r = f(self);
         self.leave_call();
@@ -737,6 +736,7 @@ impl Interp<'_> {
     /// A list, set or dict comprehension, run to its end.
     fn run_comprehension(&mut self, def: &Rc<CompDef>, state: &mut CompState) -> R<Obj> {
         match def.kind {
+            // (A generator is not run to its end here: it is returned.)
             CompKind::Gen | CompKind::List => {
                 let mut out = Vec::new();
                 while let Some((v, _)) = self.comp_step(state)? {
@@ -811,11 +811,10 @@ impl Interp<'_> {
         let CompState { def, frame, iters } = st;
         let file = crate::script::modules::file_of(&frame.ns.name);
         loop {
-            self.enter_call(&def.scope.name, span, file)?;
             let value_sum = matches!(acc, Obj::Value(_));
-            let item = self.sum_item(def, frame, &iters[0], value_sum);
-            self.leave_call();
-            let item = item.map_err(|e| self.unwind(e, &def.scope.name, span, file))?;
+            let item = self.in_frame(&def.scope.name, span, file, |me| {
+                me.sum_item(def, frame, &iters[0], value_sum)
+            })?;
             acc = match (item, &acc) {
                 (None, _) => return Ok(Summed::Done(acc)),
                 (Some(Item::Node(x)), Obj::Value(total)) => {
@@ -878,8 +877,9 @@ impl Interp<'_> {
     /// A generator's next element, asked for at `span`: [`Interp::comp_step`]
     /// in the generator's frame.
     pub fn gen_step(&mut self, st: &mut CompState, span: Span) -> R<Option<Obj>> {
-        let (name, ns) = (st.def.scope.name.clone(), st.frame.ns.clone());
-        self.in_frame(&name, span, &ns.name, |me| {
+        let name = st.def.scope.name.clone();
+        let file = crate::script::modules::file_of(&st.frame.ns.name);
+        self.in_frame(&name, span, file, |me| {
             Ok(me.comp_step(st)?.map(|(v, _)| v))
         })
     }
