@@ -534,6 +534,24 @@ fn script_cases() -> Vec<Case> {
         ),
     );
     v.push(
+        case("output_too_large", "render bomb.py -o out.dot", 1).file(
+            "bomb.py",
+            "s = 'x'\nfor i in range(24):\n    s = s + s\nt = sum(Value(float(i), label=s) for i in range(300))\n",
+        ),
+    );
+    v.push(
+        case("too_large_to_draw", "render bomb.py -o out.svg", 1).file(
+            "bomb.py",
+            "s = 'x'\nfor i in range(24):\n    s = s + s\nt = sum(Value(float(i), label=s) for i in range(300))\n",
+        ),
+    );
+    v.push(
+        case("process_memory", "steps wide.py -o steps --max-memory 128M", 1).file(
+            "wide.py",
+            "s = 'x' * 3000\nt = Value(0.0)\nfor i in range(750):\n    t = t + Value(1.0, label=s)\nt.backward()\n",
+        ),
+    );
+    v.push(
         case("max_nodes", "run chain.py --max-nodes 4", 1)
             .file("chain.py", "a = Value(1.0)\na = a * 2\na = a * 2\n"),
     );

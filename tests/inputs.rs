@@ -7,48 +7,8 @@
 mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Duration;
 
-use common::root;
-
-/// Runs `gradviz ARGS` in `dir` and returns its exit code, its stderr and
-/// its peak resident memory in KiB (polled from `/proc` while it runs; 0
-/// where there is no `/proc`).
-fn run_measured(dir: &Path, args: &[&str]) -> (i32, String, u64) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gradviz"))
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gradviz starts");
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    let status = loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file)
-            && let Some(kb) = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
-        {
-            peak = peak.max(kb);
-        }
-        if let Some(status) = child.try_wait().expect("gradviz waits") {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let mut stderr = String::new();
-    use std::io::Read;
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut stderr)
-        .unwrap();
-    (status.code().unwrap_or(-1), stderr, peak)
-}
+use common::{root, run_measured};
 
 #[test]
 fn an_input_that_never_ends_is_an_error_in_bounded_memory() {
@@ -158,27 +118,4 @@ fn no_command_writes_over_its_own_input() {
     names.sort();
     assert_eq!(names, ["link.dot", "loss.svg", "out-1.dot", "s"]);
     assert_eq!(std::fs::read_dir(d.join("s")).unwrap().count(), 1);
-}
-
-/// A 16 MiB string made by doubling, as the label of 300 values and of the
-/// copies two `draw_dot`s keep (#16, class 1): the graph shares one copy
-/// of it instead of holding one per value and per diagram (2.5 GB before).
-#[test]
-fn one_long_label_on_many_values_is_held_once() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(
-        dir.path().join("big.py"),
-        "s = 'x'\nfor i in range(24):\n    s = s + s\n\
-         vs = [Value(float(i), label=s) for i in range(300)]\n\
-         t = sum(vs)\nfor v in vs:\n    v.label = s\n\
-         draw_dot(t)\ndraw_dot(t)\nls = [v.label for v in vs]\nprint(len(s), ls[7] is s)\n",
-    )
-    .unwrap();
-    let (code, stderr, peak_kb) =
-        run_measured(dir.path(), &["run", "big.py", "--max-memory", "256M"]);
-    assert_eq!(code, 0, "{stderr}");
-    if peak_kb > 0 {
-        // Reading the labels back shares the script's string too.
-        assert!(peak_kb < 256 * 1024, "peak resident memory {peak_kb} KiB");
-    }
 }

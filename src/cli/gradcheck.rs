@@ -14,7 +14,7 @@ use super::script_input::ScriptArgs;
 #[derive(Args, Debug)]
 pub struct GradcheckArgs {
     #[command(flatten)]
-    script: ScriptArgs,
+    pub(super) script: ScriptArgs,
     /// Which diagram's root to check (counting from 1) [default: the last]
     #[arg(long, value_name = "N")]
     diagram: Option<usize>,

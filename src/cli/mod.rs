@@ -96,6 +96,10 @@ enum Command {
 /// message on stderr and exit code 1 (clap exits with 2 on usage errors).
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
+    crate::memory::set_limit(
+        cli.command.max_memory().saturating_mul(3) / 2,
+        "--max-memory",
+    );
     let result = match cli.command {
         Command::Run(args) => run::run(&args),
         Command::Render(args) => render::render(&args),
@@ -109,6 +113,24 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),
+    }
+}
+
+impl Command {
+    /// The command's `--max-memory` (its default where it has none): what a
+    /// script may hold. The process as a whole stops at 1.5 × that, which
+    /// leaves room to lay out and write what the script drew.
+    fn max_memory(&self) -> usize {
+        match self {
+            Command::Run(a) => a.script.run.max_memory,
+            Command::Render(a) => a.script.run.max_memory,
+            Command::Steps(a) => a.script.run.max_memory,
+            Command::Gradcheck(a) => a.script.run.max_memory,
+            Command::Notes(a) => a.run.max_memory,
+            Command::Train(_) | Command::Plot(_) | Command::Mdbook { .. } => {
+                script_input::DEFAULT_MAX_MEMORY
+            }
+        }
     }
 }
 

@@ -11,7 +11,6 @@ use super::output::{write_files, write_stdout};
 use super::script_input::RunnerArgs;
 use super::view_args::ViewArgs;
 use gradviz::notes::{Embed, NotesError, Processed, process_with};
-use gradviz::render::to_dot;
 use gradviz::script::{Diagram, Options};
 
 /// Arguments of `gradviz notes`.
@@ -28,7 +27,7 @@ pub struct NotesArgs {
     #[arg(long, value_name = "DIR", default_value = "gradviz-assets")]
     assets: String,
     #[command(flatten)]
-    run: RunnerArgs,
+    pub(super) run: RunnerArgs,
     #[command(flatten)]
     view: ViewArgs,
 }
@@ -50,10 +49,7 @@ enum MdbookCommand {
 }
 
 fn drawer(view: &ViewArgs) -> impl Fn(&Diagram) -> Result<String, String> + '_ {
-    move |d: &Diagram| {
-        let dot = to_dot(&d.graph, d.root, &view.dot_options(d));
-        view.svg(&dot, d.graph.len()).map_err(|e| e.to_string())
-    }
+    move |d: &Diagram| view.svg_of(d).map_err(|e| e.to_string())
 }
 
 fn notes_error(file: &str, e: NotesError) -> CliError {
@@ -163,7 +159,7 @@ pub fn mdbook(args: &MdbookArgs, view: &ViewArgs) -> Result<(), CliError> {
             .unwrap_or(defaults.max_nodes),
         timeout: config["timeout"].as_f64().unwrap_or(defaults.timeout),
         seed: config["seed"].as_i64().unwrap_or(defaults.seed),
-        memory_in_use: Some(crate::memory_in_use),
+        memory_in_use: Some(crate::memory::in_use),
         ..defaults.clone()
     };
     let src = context["root"]

@@ -48,10 +48,118 @@ pub fn note(line: &str) -> Result<(), CliError> {
         })
 }
 
+/// The most bytes gradviz writes to one file or stream: 1 GiB. A larger
+/// output (a diagram of millions of values, or labels of megabytes) is an
+/// error, and no file is written.
+pub const MAX_OUTPUT: u64 = 1 << 30;
+
+/// What goes into a file: bytes made already, or a function that makes them
+/// as they are written (a large DOT or JSON goes to its temporary file piece
+/// by piece, never whole in memory).
+pub enum Content<'a> {
+    /// Bytes made already.
+    Bytes(Vec<u8>),
+    /// Bytes made already, held by the caller.
+    Borrowed(&'a [u8]),
+    /// Writes the content (to a buffered, size-limited writer).
+    Stream(Writer<'a>),
+}
+
+/// A function that writes a content.
+pub type Writer<'a> = Box<dyn Fn(&mut dyn Write) -> io::Result<()> + 'a>;
+
+impl Content<'_> {
+    /// Writes the content to `out`, refusing more than [`MAX_OUTPUT`]
+    /// bytes.
+    fn write_to(&self, out: &mut dyn Write) -> io::Result<()> {
+        let mut out = io::BufWriter::with_capacity(1 << 16, Limited { out, written: 0 });
+        self.write_unlimited(&mut out)?;
+        out.flush()
+    }
+
+    /// Writes the content to `out` as it is.
+    pub fn write_unlimited(&self, out: &mut dyn Write) -> io::Result<()> {
+        match self {
+            Content::Bytes(bytes) => out.write_all(bytes),
+            Content::Borrowed(bytes) => out.write_all(bytes),
+            Content::Stream(write) => write(out),
+        }
+    }
+}
+
+impl From<Vec<u8>> for Content<'_> {
+    fn from(bytes: Vec<u8>) -> Self {
+        Content::Bytes(bytes)
+    }
+}
+
+/// A writer that refuses to go past [`MAX_OUTPUT`] bytes.
+struct Limited<'a> {
+    out: &'a mut dyn Write,
+    written: u64,
+}
+
+/// The error of a write past [`MAX_OUTPUT`].
+#[derive(Debug)]
+struct TooLarge;
+
+impl std::fmt::Display for TooLarge {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "more than {} MiB", MAX_OUTPUT >> 20)
+    }
+}
+
+impl std::error::Error for TooLarge {}
+
+impl Write for Limited<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.written + buf.len() as u64 > MAX_OUTPUT {
+            return Err(io::Error::other(TooLarge));
+        }
+        let n = self.out.write(buf)?;
+        self.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}
+
+/// The error for a failed write to `path`: past [`MAX_OUTPUT`], or the
+/// system's (named by its kind, not the temporary file's path).
+fn write_error(path: &Path, source: io::Error) -> CliError {
+    if source.get_ref().is_some_and(|e| e.is::<TooLarge>()) {
+        return CliError::input(
+            format!(
+                "`{}` would be larger than {} MiB, the most gradviz writes to one output; nothing was written",
+                path.display(),
+                MAX_OUTPUT >> 20
+            ),
+            Some("draw a smaller graph or shorter labels, or pick one diagram with --diagram N"),
+        );
+    }
+    CliError::Io {
+        action: "write",
+        path: path.to_path_buf(),
+        source: io::Error::new(source.kind(), source.kind().to_string()),
+    }
+}
+
 /// Writes bytes to stdout.
 pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
     let mut out = io::stdout().lock();
     stdout_result(out.write_all(bytes).and_then(|()| out.flush()))
+}
+
+/// Writes a content to stdout as it is made, up to [`MAX_OUTPUT`] bytes.
+pub fn stream_stdout(content: &Content<'_>) -> Result<(), CliError> {
+    let mut out = io::stdout().lock();
+    match content.write_to(&mut out) {
+        Err(e) if e.kind() == io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(write_error(Path::new("<stdout>"), e)),
+        Ok(()) => Ok(()),
+    }
 }
 
 /// Writes every file or none: all contents go to temporary files first, then
@@ -59,24 +167,29 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), CliError> {
 /// replaced get their old contents back. A symbolic link is followed (the
 /// file it points to is replaced, the link stays). A target that exists but
 /// is not a regular file (`/dev/stdout`, a named pipe) is written directly.
+/// Each file holds at most [`MAX_OUTPUT`] bytes.
 pub fn write_files(files: &[(PathBuf, Vec<u8>)]) -> Result<(), CliError> {
-    let resolved: Vec<(PathBuf, &Vec<u8>)> = files
+    let contents: Vec<(PathBuf, Content<'_>)> = files
         .iter()
-        .map(|(path, bytes)| (follow_links(path), bytes))
+        .map(|(path, bytes)| (path.clone(), Content::Borrowed(bytes)))
+        .collect();
+    write_contents(&contents)
+}
+
+/// [`write_files`], for contents that may be made as they are written.
+pub fn write_contents(files: &[(PathBuf, Content<'_>)]) -> Result<(), CliError> {
+    let resolved: Vec<(PathBuf, &Content<'_>)> = files
+        .iter()
+        .map(|(path, content)| (follow_links(path), content))
         .collect();
     commit(stage(&resolved)?)
 }
 
 /// Writes each content to a temporary file beside its target.
-fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, CliError> {
+fn stage<'a>(files: &'a [(PathBuf, &'a Content<'a>)]) -> Result<Vec<Staged<'a>>, CliError> {
     let mut staged = Vec::with_capacity(files.len());
-    for (path, bytes) in files {
-        let io_err = |source: io::Error| CliError::Io {
-            action: "write",
-            path: path.clone(),
-            // Name the cause, not the temporary file's path.
-            source: io::Error::new(source.kind(), source.kind().to_string()),
-        };
+    for (path, content) in files {
+        let io_err = |source: io::Error| write_error(path, source);
         if let Some(input) = super::input::input_at(path) {
             return Err(CliError::input(
                 format!(
@@ -96,7 +209,7 @@ fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, Cli
             });
         }
         if existing.as_ref().is_some_and(|m| !m.is_file()) {
-            staged.push(Staged::Direct(path, bytes));
+            staged.push(Staged::Direct(path, content));
             continue;
         }
         let dir = match path.parent() {
@@ -126,7 +239,7 @@ fn stage<'a>(files: &'a [(PathBuf, &'a Vec<u8>)]) -> Result<Vec<Staged<'a>>, Cli
             None => new_file_permissions(&mut builder),
         }
         let mut tmp = builder.tempfile_in(dir).map_err(io_err)?;
-        tmp.write_all(bytes).map_err(io_err)?;
+        content.write_to(tmp.as_file_mut()).map_err(io_err)?;
         if let Some(m) = &existing {
             // open(2) applied the umask; an existing file keeps its mode.
             tmp.as_file()
@@ -192,20 +305,14 @@ fn commit(staged: Vec<Staged<'_>>) -> Result<(), CliError> {
                 }
                 replaced.push((path, backup));
             }
-            Staged::Direct(path, bytes) => {
+            Staged::Direct(path, content) => {
                 let r = std::fs::OpenOptions::new()
                     .write(true)
                     .open(path)
-                    .and_then(|mut f| f.write_all(bytes));
+                    .and_then(|mut f| content.write_to(&mut f));
                 match r {
                     Err(e) if e.kind() == io::ErrorKind::BrokenPipe => {}
-                    Err(source) => {
-                        return Err(CliError::Io {
-                            action: "write",
-                            path: path.clone(),
-                            source,
-                        });
-                    }
+                    Err(source) => return Err(write_error(path, source)),
                     Ok(()) => {}
                 }
             }
@@ -268,7 +375,7 @@ fn restore(replaced: Vec<(&PathBuf, Option<tempfile::TempPath>)>) {
 
 enum Staged<'a> {
     Temp(tempfile::NamedTempFile, &'a PathBuf),
-    Direct(&'a PathBuf, &'a Vec<u8>),
+    Direct(&'a PathBuf, &'a Content<'a>),
 }
 
 /// Whether `path` is an existing non-regular file (a device or a pipe), to
@@ -302,6 +409,7 @@ mod tests {
         );
         std::fs::write(&a, "old a").unwrap();
         let (new_a, new_b, new_c) = (b"new a".to_vec(), b"new b".to_vec(), b"new c".to_vec());
+        let (new_a, new_b, new_c) = (new_a.into(), new_b.into(), new_c.into());
         let files = [
             (a.clone(), &new_a),
             (c.clone(), &new_c),

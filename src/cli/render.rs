@@ -2,15 +2,15 @@
 
 use std::path::{Path, PathBuf};
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 
 use clap::{Args, ValueEnum};
 
 use super::CliError;
-use super::output::{is_stream, write_files, write_stdout};
+use super::output::{Content, is_stream, stream_stdout, write_contents};
 use super::script_input::ScriptArgs;
 use super::view_args::ViewArgs;
-use gradviz::render::{to_dot, to_json, to_shape};
+use gradviz::render::{write_dot, write_json, write_shape};
 use gradviz::script::Diagram;
 
 /// Output formats of `gradviz render`.
@@ -69,7 +69,7 @@ impl Format {
 #[derive(Args, Debug)]
 pub struct RenderArgs {
     #[command(flatten)]
-    script: ScriptArgs,
+    pub(super) script: ScriptArgs,
     /// Output format [default: from the -o file's extension, else dot]
     #[arg(short, long, value_enum)]
     format: Option<Format>,
@@ -132,19 +132,19 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
     let rendered = diagrams
         .iter()
         .map(|d| render_one(d, format, args))
-        .collect::<Result<Vec<Vec<u8>>, CliError>>()?;
+        .collect::<Result<Vec<Content<'_>>, CliError>>()?;
     match output {
-        None => write_stdout(&join(rendered, format)),
+        None => stream_stdout(&join(rendered, format)),
         Some(path) if rendered.len() == 1 || is_stream(path) => {
-            write_files(&[(path.clone(), join(rendered, format))])
+            write_contents(&[(path.clone(), join(rendered, format))])
         }
         Some(path) => {
-            let files: Vec<(PathBuf, Vec<u8>)> = rendered
+            let files: Vec<(PathBuf, Content<'_>)> = rendered
                 .into_iter()
                 .enumerate()
-                .map(|(i, bytes)| (numbered(path, i + 1, format), bytes))
+                .map(|(i, content)| (numbered(path, i + 1, format), content))
                 .collect();
-            write_files(&files)?;
+            write_contents(&files)?;
             let names: Vec<String> = files.iter().map(|(p, _)| p.display().to_string()).collect();
             super::output::note(&format!(
                 "wrote {} diagrams: {}",
@@ -173,14 +173,24 @@ pub fn select(diagrams: &[Diagram], which: Option<usize>) -> Result<Vec<&Diagram
     }
 }
 
-fn render_one(d: &Diagram, format: Format, args: &RenderArgs) -> Result<Vec<u8>, CliError> {
-    let dot = || to_dot(&d.graph, d.root, &args.view.dot_options(d));
+/// A diagram's output: text formats are written as they are made, images
+/// are laid out first.
+fn render_one<'a>(
+    d: &'a Diagram,
+    format: Format,
+    args: &'a RenderArgs,
+) -> Result<Content<'a>, CliError> {
+    let text = |write: fn(&mut dyn Write, &Diagram, &RenderArgs) -> std::io::Result<()>| {
+        Content::Stream(Box::new(move |out: &mut dyn Write| write(out, d, args)))
+    };
     Ok(match format {
-        Format::Dot => dot().into_bytes(),
-        Format::Json => to_json(&d.graph, d.root).into_bytes(),
-        Format::Shape => to_shape(&d.graph, d.root).into_bytes(),
-        Format::Svg => args.view.svg(&dot(), d.graph.len())?.into_bytes(),
-        Format::Png => png(&args.view.svg(&dot(), d.graph.len())?, args.scale)?,
+        Format::Dot => {
+            text(|out, d, args| write_dot(out, &d.graph, d.root, &args.view.dot_options(d)))
+        }
+        Format::Json => text(|out, d, _| write_json(out, &d.graph, d.root)),
+        Format::Shape => text(|out, d, _| write_shape(out, &d.graph, d.root)),
+        Format::Svg => Content::Bytes(args.view.svg_of(d)?.into_bytes()),
+        Format::Png => Content::Bytes(png(&args.view.svg_of(d)?, args.scale)?),
     })
 }
 
@@ -199,7 +209,7 @@ fn png(_: &str, _: f32) -> Result<Vec<u8>, CliError> {
 
 /// Several diagrams in one stream: DOT files may hold several graphs, JSON
 /// becomes an array, shape texts are separated by a blank line.
-fn join(mut rendered: Vec<Vec<u8>>, format: Format) -> Vec<u8> {
+fn join(mut rendered: Vec<Content<'_>>, format: Format) -> Content<'_> {
     if rendered.len() == 1 {
         return rendered.remove(0);
     }
@@ -208,20 +218,21 @@ fn join(mut rendered: Vec<Vec<u8>>, format: Format) -> Vec<u8> {
         Format::Shape => b"\n",
         _ => b"",
     };
-    let mut out = Vec::new();
-    if format == Format::Json {
-        out.extend_from_slice(b"[\n");
-    }
-    for (i, r) in rendered.iter().enumerate() {
-        if i > 0 {
-            out.extend_from_slice(sep);
+    Content::Stream(Box::new(move |out: &mut dyn Write| {
+        if format == Format::Json {
+            out.write_all(b"[\n")?;
         }
-        out.extend_from_slice(r);
-    }
-    if format == Format::Json {
-        out.extend_from_slice(b"]\n");
-    }
-    out
+        for (i, r) in rendered.iter().enumerate() {
+            if i > 0 {
+                out.write_all(sep)?;
+            }
+            r.write_unlimited(out)?;
+        }
+        if format == Format::Json {
+            out.write_all(b"]\n")?;
+        }
+        Ok(())
+    }))
 }
 
 fn numbered(path: &Path, n: usize, format: Format) -> PathBuf {

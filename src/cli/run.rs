@@ -12,7 +12,7 @@ use super::script_input::ScriptArgs;
 #[derive(Args, Debug)]
 pub struct RunArgs {
     #[command(flatten)]
-    script: ScriptArgs,
+    pub(super) script: ScriptArgs,
 }
 
 /// Runs the script with its output streamed to stdout.

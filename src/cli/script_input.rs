@@ -9,6 +9,9 @@ use clap::Args;
 use super::CliError;
 use gradviz::script::{self, Options, Run};
 
+/// `--max-memory`'s default: 2 GiB.
+pub const DEFAULT_MAX_MEMORY: usize = 2 << 30;
+
 /// The script argument and the options of the script runner.
 #[derive(Args, Debug)]
 pub struct ScriptArgs {
@@ -83,7 +86,7 @@ impl RunnerArgs {
             max_nodes: self.max_nodes,
             timeout: self.timeout,
             max_memory: self.max_memory,
-            memory_in_use: Some(crate::memory_in_use),
+            memory_in_use: Some(crate::memory::in_use),
             seed: self.seed,
             object_groups: !self.no_object_clusters,
         }

@@ -16,7 +16,7 @@ use gradviz::render::steps::{backprop_frames, html_page};
 #[derive(Args, Debug)]
 pub struct StepsArgs {
     #[command(flatten)]
-    script: ScriptArgs,
+    pub(super) script: ScriptArgs,
     /// The folder to write frame-001.svg, frame-002.svg, … and index.html
     /// into (created if missing).
     #[arg(short, long, value_name = "DIR")]
@@ -42,6 +42,9 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
         ));
     }
     let base = args.view.dot_options(d);
+    // Every frame's DOT is about the diagram's size: refuse one too large
+    // to draw before making them.
+    args.view.layout_dot(d, &base)?;
     let frames = backprop_frames(&d.graph, d.root, &base);
     let dots: Vec<&str> = frames.iter().map(|f| f.dot.as_str()).collect();
     let svgs: Vec<(String, String)> = frames

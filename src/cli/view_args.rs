@@ -5,7 +5,8 @@ use clap::{Args, ValueEnum};
 
 use super::CliError;
 use gradviz::render::svg::{self, Engine, RenderError};
-use gradviz::render::{DotOptions, RankDir, View};
+use gradviz::render::{DotOptions, RankDir, View, write_dot};
+use gradviz::script::Diagram;
 
 /// The layout direction on the command line.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -94,7 +95,7 @@ pub struct ViewArgs {
 impl ViewArgs {
     /// The DOT options for a diagram, with what its `draw_dot` call asked
     /// for (`rankdir=`, `collapse=True`) where the flags say nothing.
-    pub fn dot_options(&self, diagram: &gradviz::script::Diagram) -> DotOptions {
+    pub fn dot_options(&self, diagram: &Diagram) -> DotOptions {
         let script_rankdir = diagram.rankdir.as_deref();
         DotOptions {
             rankdir: self
@@ -123,6 +124,32 @@ impl ViewArgs {
         }
     }
 
+    /// The DOT of a diagram to lay out, refused past [`MAX_LAYOUT_DOT`]
+    /// (labels of megabytes) before it is made whole.
+    pub fn layout_dot(&self, d: &Diagram, options: &DotOptions) -> Result<String, CliError> {
+        let mut dot = Vec::new();
+        let mut capped = Capped {
+            out: &mut dot,
+            left: MAX_LAYOUT_DOT,
+        };
+        write_dot(&mut capped, &d.graph, d.root, options).map_err(|_| {
+            CliError::input(
+                format!(
+                    "the diagram is too large to draw: its DOT passes {} MiB (labels of {} in all)",
+                    MAX_LAYOUT_DOT >> 20,
+                    label_bytes(d),
+                ),
+                Some("shorten the labels, or write --format dot or json, which take up to 1 GiB"),
+            )
+        })?;
+        Ok(String::from_utf8(dot).expect("DOT is UTF-8"))
+    }
+
+    /// A diagram laid out as SVG with the view's options.
+    pub fn svg_of(&self, d: &Diagram) -> Result<String, CliError> {
+        self.svg(&self.layout_dot(d, &self.dot_options(d))?, d.graph.len())
+    }
+
     /// Lays out `dot` as SVG, refusing graphs too large for the embedded
     /// engine.
     pub fn svg(&self, dot: &str, values: usize) -> Result<String, CliError> {
@@ -149,6 +176,44 @@ impl ViewArgs {
             })
             .collect()
     }
+}
+
+/// The most DOT a diagram to be drawn (SVG, PNG, a notes block, a steps
+/// frame) may make: 8 MiB, about 30 times what the largest graph the
+/// embedded engine takes (2,500 values) makes with ordinary labels.
+pub const MAX_LAYOUT_DOT: usize = 8 << 20;
+
+/// An in-memory writer that fails past a size.
+struct Capped<'a> {
+    out: &'a mut Vec<u8>,
+    left: usize,
+}
+
+impl std::io::Write for Capped<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if buf.len() > self.left {
+            return Err(std::io::Error::other("too large"));
+        }
+        self.left -= buf.len();
+        self.out.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The total length of the labels of a diagram's values, as `12.5 MiB`.
+fn label_bytes(d: &Diagram) -> String {
+    let store = d.graph.store();
+    let bytes: usize = d
+        .graph
+        .ancestors(d.root)
+        .iter()
+        .map(|id| store.node(*id).label_str().len())
+        .sum();
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
 }
 
 impl From<RenderError> for CliError {

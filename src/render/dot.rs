@@ -4,8 +4,9 @@
 //! chain rule on the edges, gradient colours, highlights, backprop frames,
 //! clusters).
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
-use std::fmt::Write as _;
+use std::fmt::{self, Write as _};
 
 use super::style;
 use super::{RankDir, Traced};
@@ -82,8 +83,43 @@ const NSLIMIT: &str = "nslimit=2";
 /// assert!(dot.contains("n0 -> n2_op"));
 /// ```
 pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = dot_into(&mut out, graph, root, options);
+    out
+}
+
+/// [`to_dot`], written to `out` as it is made: what is held in memory
+/// besides the graph is a few bytes per node, however long the labels, so
+/// a diagram of millions of values goes to a file without being built
+/// whole first. Write to a buffered writer.
+///
+/// ```
+/// use gradviz::{Graph, render::{to_dot, write_dot, DotOptions}};
+/// let g = Graph::new();
+/// let a = g.value(2.0).with_label("a");
+/// let b = (a * 3.0).with_label("b");
+/// let mut bytes = Vec::new();
+/// write_dot(&mut bytes, &g, b.id(), &DotOptions::default()).unwrap();
+/// assert_eq!(bytes, to_dot(&g, b.id(), &DotOptions::default()).into_bytes());
+/// ```
+pub fn write_dot(
+    out: &mut dyn std::io::Write,
+    graph: &Graph,
+    root: ValueId,
+    options: &DotOptions,
+) -> std::io::Result<()> {
+    super::write_io(out, |w| dot_into(w, graph, root, options))
+}
+
+fn dot_into(
+    out: &mut dyn fmt::Write,
+    graph: &Graph,
+    root: ValueId,
+    options: &DotOptions,
+) -> fmt::Result {
     if options.collapse && graph.has_groups() {
-        return collapsed(graph, root, options);
+        return out.write_str(&collapsed(graph, root, options));
     }
     let traced = Traced::new(graph, root);
     let g = graph.store();
@@ -104,82 +140,79 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
         .fold(0.0, f64::max);
     let highlight: HashSet<&str> = options.highlight.iter().map(String::as_str).collect();
 
-    let mut out = String::with_capacity(traced.ids.len() * 240);
-    out.push_str("digraph {\n");
-    let _ = write!(
+    out.write_str("digraph {\n")?;
+    write!(
         out,
         "  graph [rankdir={}, fontname=\"Courier\", fontsize=12, nodesep=0.25, ranksep=0.35, {NSLIMIT}",
         options.rankdir
-    );
+    )?;
     if let Some(frame) = &options.frame {
-        let _ = write!(
+        write!(
             out,
             ", labelloc=t, label=\"{}\"",
             quoted_text(&frame.caption)
-        );
+        )?;
     }
-    out.push_str("];\n");
-    out.push_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n");
-    out.push_str("  edge [fontname=\"Courier\", fontsize=10, color=\"#555555\", arrowsize=0.7];\n");
+    out.write_str("];\n")?;
+    out.write_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n")?;
+    out.write_str(
+        "  edge [fontname=\"Courier\", fontsize=10, color=\"#555555\", arrowsize=0.7];\n",
+    )?;
 
-    // Node statements, by group (clusters) or at the top level.
-    let mut by_group: BTreeMap<Option<GroupId>, String> = BTreeMap::new();
-    let grouped = graph.has_groups();
-    for &id in &traced.ids {
+    // Node statements: the ungrouped values at the top level, then each
+    // group's in its cluster.
+    let node_statement = |out: &mut dyn fmt::Write, id: ValueId, pad: &str| -> fmt::Result {
         let node = g.node(id);
         let n = traced.id(id);
-        let group = if grouped { graph.group_of(id) } else { None };
-        let s = by_group.entry(group).or_insert_with(|| {
-            String::with_capacity(if group.is_none() {
-                traced.ids.len() * 160
-            } else {
-                0
-            })
-        });
-        let _ = write!(s, "  n{n} [label=\"{{ ");
-        escape_into(s, names.get(id), true);
-        s.push_str(" | data ");
-        fixed4_into(s, node.data);
+        write!(out, "{pad}  n{n} [label=\"{{ ")?;
+        escape_into(out, names.get(id), true)?;
+        out.write_str(" | data ")?;
+        fixed4_into(out, node.data)?;
         if view == View::Backward {
-            s.push_str(" | grad ");
-            fixed4_into(s, node.grad);
+            out.write_str(" | grad ")?;
+            fixed4_into(out, node.grad)?;
         }
-        s.push_str(" }\", shape=record");
-        let mut attrs = Vec::new();
+        out.write_str(" }\", shape=record")?;
         if let Some(frame) = &options.frame {
             if frame.current == Some(id) {
-                attrs.push(format!(
-                    "style=filled, fillcolor=\"{}\", penwidth=2",
+                write!(
+                    out,
+                    ", style=filled, fillcolor=\"{}\", penwidth=2",
                     style::CURRENT
-                ));
+                )?;
             } else if frame.reached.contains(&id) {
-                attrs.push(format!("style=filled, fillcolor=\"{}\"", style::REACHED));
+                write!(out, ", style=filled, fillcolor=\"{}\"", style::REACHED)?;
             } else {
-                attrs.push(format!("fontcolor=\"{}\"", style::PENDING));
+                write!(out, ", fontcolor=\"{}\"", style::PENDING)?;
             }
         } else if options.color && view == View::Backward {
-            attrs.push(style::grad_fill(node.grad, max_grad));
+            write!(out, ", {}", style::grad_fill(node.grad, max_grad))?;
         }
         if highlight.contains(node.label_str()) && !node.label_str().is_empty() {
-            attrs.push(format!("color=\"{}\", penwidth=3", style::HIGHLIGHT));
+            write!(out, ", color=\"{}\", penwidth=3", style::HIGHLIGHT)?;
         }
-        for a in attrs {
-            let _ = write!(s, ", {a}");
-        }
-        s.push_str("];\n");
+        out.write_str("];\n")?;
         if let Some(op) = node.op {
-            let _ = write!(s, "  n{n}_op [label=\"");
-            escape_into(s, &op.name(), false);
-            let _ = writeln!(
-                s,
-                "\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];\n  n{n}_op -> n{n};"
-            );
+            write!(out, "{pad}  n{n}_op [label=\"")?;
+            escape_into(out, &op.name(), false)?;
+            writeln!(
+                out,
+                "\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];\n{pad}  n{n}_op -> n{n};"
+            )?;
+        }
+        Ok(())
+    };
+    let mut members: BTreeMap<GroupId, Vec<ValueId>> = BTreeMap::new();
+    let grouped = graph.has_groups();
+    for &id in &traced.ids {
+        match if grouped { graph.group_of(id) } else { None } {
+            Some(group) => members.entry(group).or_default().push(id),
+            None => node_statement(out, id, "")?,
         }
     }
-    if let Some(top) = by_group.remove(&None) {
-        out.push_str(&top);
-    }
-    write_clusters(&mut out, graph, by_group);
+    write_clusters(out, graph, &members, &|out, ids: &Vec<ValueId>, pad| {
+        ids.iter().try_for_each(|id| node_statement(out, *id, pad))
+    })?;
 
     // Operand edges, with the chain rule on them when asked.
     for &id in &traced.ids {
@@ -195,7 +228,7 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
             .as_ref()
             .is_some_and(|f| f.current == Some(id));
         for (position, src) in operands.iter().enumerate() {
-            let _ = write!(out, "  n{} -> n{n}_op", traced.id(*src));
+            write!(out, "  n{} -> n{n}_op", traced.id(*src))?;
             let labelled = options.edge_grads && (options.frame.is_none() || current);
             let mut attrs = Vec::new();
             if let (true, Some(local)) = (labelled, local) {
@@ -215,16 +248,17 @@ pub fn to_dot(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
                 attrs.push(format!("color=\"{}\", penwidth=2", style::FLOW));
             }
             if !attrs.is_empty() {
-                let _ = write!(out, " [{}]", attrs.join(", "));
+                write!(out, " [{}]", attrs.join(", "))?;
             }
-            out.push_str(";\n");
+            out.write_str(";\n")?;
         }
     }
     if options.color && view == View::Backward && options.frame.is_none() {
-        style::write_legend(&mut out, max_grad);
+        let mut legend = String::new();
+        style::write_legend(&mut legend, max_grad);
+        out.write_str(&legend)?;
     }
-    out.push_str("}\n");
-    out
+    out.write_str("}\n")
 }
 
 /// The collapsed view: one box per innermost group (with how many values it
@@ -296,7 +330,15 @@ fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
     if let Some(top) = by_group.remove(&None) {
         out.push_str(&top);
     }
-    write_clusters(&mut out, graph, by_group);
+    let by_group: BTreeMap<GroupId, String> = by_group
+        .into_iter()
+        .filter_map(|(g, stmts)| Some((g?, stmts)))
+        .collect();
+    let _ = write_clusters(&mut out, graph, &by_group, &|out, stmts: &String, pad| {
+        stmts
+            .lines()
+            .try_for_each(|line| writeln!(out, "{pad}{line}"))
+    });
     for (a, b) in edges {
         let _ = writeln!(out, "  {a} -> {b};");
     }
@@ -305,14 +347,20 @@ fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
 }
 
 /// Writes nested `subgraph cluster_gN` blocks for the groups that have
-/// members in the diagram.
-fn write_clusters(out: &mut String, graph: &Graph, mut members: BTreeMap<Option<GroupId>, String>) {
+/// members in the diagram; `emit` writes a group's members, each line
+/// starting with the padding it is given.
+fn write_clusters<T>(
+    out: &mut dyn fmt::Write,
+    graph: &Graph,
+    members: &BTreeMap<GroupId, T>,
+    emit: &dyn Fn(&mut dyn fmt::Write, &T, &str) -> fmt::Result,
+) -> fmt::Result {
     if members.is_empty() {
-        return;
+        return Ok(());
     }
     // Every group with members, and all their ancestors.
     let mut used: Vec<GroupId> = Vec::new();
-    for g in members.keys().flatten() {
+    for g in members.keys() {
         let mut cur = Some(*g);
         while let Some(c) = cur {
             if !used.contains(&c) {
@@ -322,54 +370,60 @@ fn write_clusters(out: &mut String, graph: &Graph, mut members: BTreeMap<Option<
         }
     }
     used.sort();
-    fn write(
-        out: &mut String,
-        graph: &Graph,
-        group: GroupId,
-        used: &[GroupId],
-        members: &mut BTreeMap<Option<GroupId>, String>,
-        depth: usize,
-    ) {
-        let info = graph.group(group);
-        let pad = "  ".repeat(depth);
-        let _ = writeln!(out, "{pad}subgraph cluster_g{} {{", group.index());
-        let _ = writeln!(
-            out,
-            "{pad}  label=\"{}\"; style=\"rounded,dashed\"; color=\"#9e9e9e\"; fontcolor=\"#616161\";",
-            quoted_text(&info.name)
-        );
-        for child in used
-            .iter()
-            .filter(|c| graph.group(**c).parent == Some(group))
-        {
-            write(out, graph, *child, used, members, depth + 1);
-        }
-        if let Some(stmts) = members.remove(&Some(group)) {
-            for line in stmts.lines() {
-                let _ = writeln!(out, "{pad}{line}");
+    struct Clusters<'a, T> {
+        graph: &'a Graph,
+        used: &'a [GroupId],
+        members: &'a BTreeMap<GroupId, T>,
+        emit: &'a dyn Fn(&mut dyn fmt::Write, &T, &str) -> fmt::Result,
+    }
+    impl<T> Clusters<'_, T> {
+        fn write(&self, out: &mut dyn fmt::Write, group: GroupId, depth: usize) -> fmt::Result {
+            let info = self.graph.group(group);
+            let pad = "  ".repeat(depth);
+            writeln!(out, "{pad}subgraph cluster_g{} {{", group.index())?;
+            writeln!(
+                out,
+                "{pad}  label=\"{}\"; style=\"rounded,dashed\"; color=\"#9e9e9e\"; fontcolor=\"#616161\";",
+                quoted_text(&info.name)
+            )?;
+            for child in self
+                .used
+                .iter()
+                .filter(|c| self.graph.group(**c).parent == Some(group))
+            {
+                self.write(out, *child, depth + 1)?;
             }
+            if let Some(m) = self.members.get(&group) {
+                (self.emit)(out, m, &pad)?;
+            }
+            writeln!(out, "{pad}}}")
         }
-        let _ = writeln!(out, "{pad}}}");
     }
-    let roots: Vec<GroupId> = used
+    let clusters = Clusters {
+        graph,
+        used: &used,
+        members,
+        emit,
+    };
+    for r in used
         .iter()
-        .copied()
-        .filter(|g| graph.group(*g).parent.is_none_or(|p| !used.contains(&p)))
-        .collect();
-    for r in roots {
-        write(out, graph, r, &used, &mut members, 1);
+        .filter(|g| graph.group(**g).parent.is_none_or(|p| !used.contains(&p)))
+    {
+        clusters.write(out, *r, 1)?;
     }
+    Ok(())
 }
 
-/// The names used in the diagram: labels, and `vN` for unlabelled values
-/// when the chain rule is written on the edges (it needs a name for each).
-struct Names {
-    names: Vec<String>,
+/// The names used in the diagram: labels (borrowed from the graph, never
+/// copied: a label may be long), and `vN` for unlabelled values when the
+/// chain rule is written on the edges (it needs a name for each).
+struct Names<'a> {
+    names: Vec<Cow<'a, str>>,
     dense: Vec<u32>,
 }
 
-impl Names {
-    fn new(g: &Store, traced: &Traced, ids_for_unlabelled: bool) -> Self {
+impl<'a> Names<'a> {
+    fn new(g: &'a Store, traced: &Traced, ids_for_unlabelled: bool) -> Self {
         let mut dense = vec![u32::MAX; traced.ids.last().map_or(0, |id| id.index() + 1)];
         let names = traced
             .ids
@@ -379,9 +433,9 @@ impl Names {
                 dense[id.index()] = i as u32;
                 let label = g.node(*id).label_str();
                 if label.is_empty() && ids_for_unlabelled {
-                    format!("v{i}")
+                    Cow::Owned(format!("v{i}"))
                 } else {
-                    label.to_string()
+                    Cow::Borrowed(label)
                 }
             })
             .collect();
@@ -396,18 +450,18 @@ impl Names {
 /// Python's `'%.4f' % x` (so `nan` and `inf` read as in micrograd's diagrams).
 pub(crate) fn fixed4(x: f64) -> String {
     let mut out = String::new();
-    fixed4_into(&mut out, x);
+    let _ = fixed4_into(&mut out, x);
     out
 }
 
 /// [`fixed4`], appended to `out`.
-fn fixed4_into(out: &mut String, x: f64) {
+fn fixed4_into(out: &mut dyn fmt::Write, x: f64) -> fmt::Result {
     if x.is_finite() {
         // What `format_number(x, ".4f")` does for finite numbers, without
         // parsing the spec for every value of a large graph.
-        let _ = write!(out, "{x:.4}");
+        write!(out, "{x:.4}")
     } else {
-        out.push_str(&format_number(Number::Float(x), ".4f").unwrap_or_else(|_| x.to_string()));
+        out.write_str(&format_number(Number::Float(x), ".4f").unwrap_or_else(|_| x.to_string()))
     }
 }
 
@@ -425,49 +479,45 @@ pub(crate) fn record_text(s: &str) -> String {
 
 fn escape(s: &str, record: bool) -> String {
     let mut out = String::with_capacity(s.len() + 8);
-    escape_into(&mut out, s, record);
+    let _ = escape_into(&mut out, s, record);
     out
 }
 
 /// [`record_text`] or [`quoted_text`], appended to `out`.
-fn escape_into(out: &mut String, s: &str, record: bool) {
+fn escape_into(out: &mut dyn fmt::Write, s: &str, record: bool) -> fmt::Result {
     if s.bytes()
         .all(|b| b.is_ascii_alphanumeric() || b == b'_' || b == b'.')
     {
-        out.push_str(s); // nothing to escape: most labels
-        return;
+        return out.write_str(s); // nothing to escape: most labels
     }
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             // A backslash would start a Graphviz escape (\N, \G, \l …).
-            '\\' => out.push_str("\\\\"),
-            '"' => out.push_str("\\\""),
+            '\\' => out.write_str("\\\\"),
+            '"' => out.write_str("\\\""),
             // Graphviz decodes HTML entities in labels (`&amp;`, `&#60;`):
             // an `&` that would start one is written as `&amp;`.
-            '&' if starts_entity(chars.clone()) => out.push_str("&amp;"),
+            '&' if starts_entity(chars.clone()) => out.write_str("&amp;"),
             '{' | '}' | '|' | '<' | '>' | ' ' if record => {
-                out.push('\\');
-                out.push(c);
+                out.write_char('\\')?;
+                out.write_char(c)
             }
-            '\r' if chars.peek() == Some(&'\n') => {}
-            '\n' | '\r' => out.push_str("\\n"),
-            '\t' if record => out.push_str("\\ "),
-            '\t' => out.push(' '),
+            '\r' if chars.peek() == Some(&'\n') => Ok(()),
+            '\n' | '\r' => out.write_str("\\n"),
+            '\t' if record => out.write_str("\\ "),
+            '\t' => out.write_char(' '),
             // Other control characters are shown as Python writes them, and
             // so are the noncharacters U+FFFE and U+FFFF, which XML (and so
             // the SVG) cannot hold.
-            c if c.is_control() => {
-                let _ = write!(out, "\\\\x{:02x}", c as u32);
-            }
+            c if c.is_control() => write!(out, "\\\\x{:02x}", c as u32),
             // U+FFFE and U+FFFF cannot appear in XML: an SVG holding them
             // would not parse.
-            '\u{fffe}' | '\u{ffff}' => {
-                let _ = write!(out, "\\\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
+            '\u{fffe}' | '\u{ffff}' => write!(out, "\\\\u{:04x}", c as u32),
+            c => out.write_char(c),
+        }?;
     }
+    Ok(())
 }
 
 /// Whether the text after an `&` could be read by Graphviz as an HTML

@@ -1,7 +1,7 @@
 //! The graph as JSON data, for tools and tests:
 //! `{"nodes":[{"id","label","op","data","grad"}…],"edges":[{"from","to","operand"}…]}`.
 
-use std::fmt::Write as _;
+use std::io;
 
 use serde::Serialize;
 
@@ -41,10 +41,27 @@ struct JsonEdge {
 /// assert_eq!(json["edges"][1], serde_json::json!({"from": 0, "to": 1, "operand": 1}));
 /// ```
 pub fn to_json(graph: &Graph, root: ValueId) -> String {
+    let mut out = Vec::new();
+    write_json(&mut out, graph, root).expect("writing to memory cannot fail");
+    String::from_utf8(out).expect("JSON is UTF-8")
+}
+
+/// [`to_json`], written to `out` node by node (nothing held but a few bytes
+/// per node, however long the labels). Write to a buffered writer.
+///
+/// ```
+/// use gradviz::{Graph, render::{to_json, write_json}};
+/// let g = Graph::new();
+/// let a = g.value(3.0).with_label("a");
+/// let b = a + a;
+/// let mut bytes = Vec::new();
+/// write_json(&mut bytes, &g, b.id()).unwrap();
+/// assert_eq!(bytes, to_json(&g, b.id()).into_bytes());
+/// ```
+pub fn write_json(out: &mut dyn io::Write, graph: &Graph, root: ValueId) -> io::Result<()> {
     let traced = Traced::new(graph, root);
     let g = graph.store();
-    let mut out = String::with_capacity(traced.ids.len() * 80);
-    out.push_str("{\"nodes\":[");
+    out.write_all(b"{\"nodes\":[")?;
     for (i, &id) in traced.ids.iter().enumerate() {
         let node = g.node(id);
         let json = JsonNode {
@@ -54,10 +71,10 @@ pub fn to_json(graph: &Graph, root: ValueId) -> String {
             data: node.data,
             grad: node.grad,
         };
-        out.push_str(if i == 0 { "\n" } else { ",\n" });
-        out.push_str(&serde_json::to_string(&json).expect("a node serializes"));
+        out.write_all(if i == 0 { b"\n" } else { b",\n" })?;
+        serde_json::to_writer(&mut *out, &json)?;
     }
-    out.push_str("\n],\"edges\":[");
+    out.write_all(b"\n],\"edges\":[")?;
     let mut first = true;
     for &id in &traced.ids {
         for (position, src) in g.operands(id).into_iter().enumerate() {
@@ -66,15 +83,10 @@ pub fn to_json(graph: &Graph, root: ValueId) -> String {
                 to: traced.id(id),
                 operand: position,
             };
-            out.push_str(if first { "\n" } else { ",\n" });
+            out.write_all(if first { b"\n" } else { b",\n" })?;
             first = false;
-            let _ = write!(
-                out,
-                "{}",
-                serde_json::to_string(&edge).expect("an edge serializes")
-            );
+            serde_json::to_writer(&mut *out, &edge)?;
         }
     }
-    out.push_str("\n]}\n");
-    out
+    out.write_all(b"\n]}\n")
 }

@@ -15,13 +15,14 @@ pub(crate) mod style;
 pub mod svg;
 
 use std::fmt;
+use std::io;
 use std::str::FromStr;
 
 use crate::engine::{Graph, ValueId};
 
-pub use dot::{DotOptions, Frame, View, to_dot};
-pub use json::to_json;
-pub use shape::to_shape;
+pub use dot::{DotOptions, Frame, View, to_dot, write_dot};
+pub use json::{to_json, write_json};
+pub use shape::{to_shape, write_shape};
 
 /// The direction of the layout, Graphviz's `rankdir`.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,5 +90,32 @@ impl Traced {
     /// The dense output id of a node of the diagram.
     pub fn id(&self, id: ValueId) -> u32 {
         self.dense[id.index()]
+    }
+}
+
+/// Runs a renderer that writes text (`fmt::Write`) into an `io::Write`,
+/// keeping the I/O error that stopped it (`fmt::Error` carries none).
+pub(crate) fn write_io(
+    out: &mut dyn io::Write,
+    render: impl FnOnce(&mut dyn fmt::Write) -> fmt::Result,
+) -> io::Result<()> {
+    struct Adapter<'a> {
+        out: &'a mut dyn io::Write,
+        error: Option<io::Error>,
+    }
+    impl fmt::Write for Adapter<'_> {
+        fn write_str(&mut self, s: &str) -> fmt::Result {
+            self.out.write_all(s.as_bytes()).map_err(|e| {
+                self.error = Some(e);
+                fmt::Error
+            })
+        }
+    }
+    let mut adapter = Adapter { out, error: None };
+    match render(&mut adapter) {
+        Ok(()) => Ok(()),
+        Err(fmt::Error) => Err(adapter
+            .error
+            .unwrap_or_else(|| io::Error::other("a renderer failed"))),
     }
 }

@@ -1,7 +1,8 @@
 //! A deterministic text form of a graph's *shape* — ops, labels and
 //! structure, no floats — for snapshot tests of graph construction.
 
-use std::fmt::Write as _;
+use std::fmt;
+use std::io;
 
 use super::Traced;
 use crate::engine::{Graph, Op, ValueId};
@@ -29,26 +30,47 @@ use crate::engine::{Graph, Op, ValueId};
 /// // In your own tests: insta::assert_snapshot!(to_shape(&g, o.id()));
 /// ```
 pub fn to_shape(graph: &Graph, root: ValueId) -> String {
+    let mut out = String::new();
+    // Writing to a String cannot fail.
+    let _ = shape_into(&mut out, graph, root);
+    out
+}
+
+/// [`to_shape`], written to `out` line by line. Write to a buffered writer.
+///
+/// ```
+/// use gradviz::{Graph, render::{to_shape, write_shape}};
+/// let g = Graph::new();
+/// let a = g.value(2.0).with_label("a");
+/// let b = a.tanh();
+/// let mut bytes = Vec::new();
+/// write_shape(&mut bytes, &g, b.id()).unwrap();
+/// assert_eq!(bytes, to_shape(&g, b.id()).into_bytes());
+/// ```
+pub fn write_shape(out: &mut dyn io::Write, graph: &Graph, root: ValueId) -> io::Result<()> {
+    super::write_io(out, |w| shape_into(w, graph, root))
+}
+
+fn shape_into(out: &mut dyn fmt::Write, graph: &Graph, root: ValueId) -> fmt::Result {
     let traced = Traced::new(graph, root);
     let g = graph.store();
-    let mut out = String::new();
     for &id in &traced.ids {
         let node = g.node(id);
-        let _ = write!(out, "v{}", traced.id(id));
+        write!(out, "v{}", traced.id(id))?;
         if let Some(label) = &node.label {
-            let _ = write!(out, " {label:?}");
+            write!(out, " {label:?}")?;
         }
         let args: Vec<String> = g
             .operands(id)
             .into_iter()
             .map(|o| format!("v{}", traced.id(o)))
             .collect();
-        let _ = match node.op {
+        match node.op {
             None => writeln!(out, " = leaf"),
             Some(op @ (Op::Add | Op::Mul)) => writeln!(out, " = {} {op} {}", args[0], args[1]),
             Some(op @ Op::Pow(_)) => writeln!(out, " = {} {op}", args[0]),
             Some(op) => writeln!(out, " = {op}({})", args[0]),
-        };
+        }?;
     }
-    out
+    Ok(())
 }

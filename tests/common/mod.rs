@@ -163,3 +163,42 @@ pub fn edges(g: &gradviz::Graph) -> Vec<(usize, usize, u8)> {
         })
         .collect()
 }
+
+/// Runs `gradviz ARGS` in `dir` and returns its exit code, its stderr and
+/// its peak resident memory in KiB (polled from `/proc` while it runs; 0
+/// where there is no `/proc`).
+pub fn run_measured(dir: &Path, args: &[&str]) -> (i32, String, u64) {
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_gradviz"))
+        .args(args)
+        .current_dir(dir)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("gradviz starts");
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Ok(text) = std::fs::read_to_string(&status_file)
+            && let Some(kb) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches(" kB").trim().parse::<u64>().ok())
+        {
+            peak = peak.max(kb);
+        }
+        if let Some(status) = child.try_wait().expect("gradviz waits") {
+            break status;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    };
+    let mut stderr = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    (status.code().unwrap_or(-1), stderr, peak)
+}
