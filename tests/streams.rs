@@ -49,6 +49,9 @@ fn a_full_stdout_is_an_error_with_exit_code_1() {
         vec!["run", "fixtures/micrograd_readme.py"],
         vec!["render", "fixtures/lecture_neuron.py"],
         vec!["gradcheck", "fixtures/micrograd_readme.py"],
+        vec!["--help"],
+        vec!["render", "--help"],
+        vec!["--version"],
     ] {
         let (code, stderr) = run_with(&args, full().unwrap(), Stdio::piped());
         assert_eq!(code, 1, "{args:?}: exit code\n{stderr}");

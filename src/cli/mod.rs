@@ -95,7 +95,10 @@ enum Command {
 /// Parses the command line, runs the subcommand and turns errors into a
 /// message on stderr and exit code 1 (clap exits with 2 on usage errors).
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_or_help(&e),
+    };
     crate::memory::set_limit(
         cli.command.max_memory().saturating_mul(3) / 2,
         "--max-memory",
@@ -113,6 +116,28 @@ pub fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => e.report(),
+    }
+}
+
+/// Prints what clap has to say instead of running a command — `--help`,
+/// `--version` or a usage error — through a checked write: a full stdout
+/// is an error (exit code 1), a closed pipe is not.
+fn usage_or_help(e: &clap::Error) -> ExitCode {
+    match e.print() {
+        Err(io) if io.kind() != std::io::ErrorKind::BrokenPipe => {
+            let to = if e.use_stderr() {
+                "<stderr>"
+            } else {
+                "<stdout>"
+            };
+            CliError::Io {
+                action: "write",
+                path: to.into(),
+                source: io,
+            }
+            .report()
+        }
+        _ => ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(2)),
     }
 }
 
