@@ -1,13 +1,17 @@
-//! The `gradviz steps` player page in a real browser.
+//! The viewer pages in a real browser: `gradviz steps` (the player) and
+//! `gradviz render -o x.html` (one diagram).
 //!
-//! Runs `gradviz steps fixtures/lecture_neuron.py -o DIR`, opens
-//! `DIR/index.html` from disk in headless Chromium (driven through
-//! chromedriver's WebDriver HTTP API) and checks that the page works as a
-//! user meets it: the counter, exactly one visible frame, `#next`, `#prev`,
-//! the arrow keys, the slider and `#play`; that it loads nothing over the
-//! network and logs no errors; and that a screenshot is a real, non-blank PNG
-//! (saved as `DIR/screenshot.png`; set `GRADVIZ_SCREENSHOT=FILE` to keep a
-//! copy).
+//! Runs gradviz, opens the page from disk in headless Chromium (driven
+//! through chromedriver's WebDriver HTTP API) and checks that it works as a
+//! user meets it: it opens with the root's (or the current step's) text
+//! readable (≥ 11 px) and in view; zoom (buttons, wheel), pan (a drag) and
+//! "fit"; hovering a value shows its numbers; search finds a label; the
+//! keyboard reaches the values; in steps, the counter, exactly one visible
+//! frame, `#next`, `#prev`, the arrow keys, the slider and `#play`, with the
+//! current value kept in view. Every page loads nothing over the network
+//! and logs no errors; screenshots are real, non-blank PNGs, saved under
+//! `target/browser/` (CI keeps them; set `GRADVIZ_SCREENSHOT=FILE` to keep
+//! a copy of the steps one elsewhere).
 //!
 //! Chromium and chromedriver are not Rust dependencies: when
 //! `/usr/bin/chromium` or `/usr/bin/chromedriver` is missing (override the
@@ -239,6 +243,110 @@ impl Driver {
         );
     }
 
+    /// A web element reference for `css`.
+    fn element(&self, css: &str) -> String {
+        let query = json!({ "using": "css selector", "value": css });
+        let found = self.session_send("POST", "/element", Some(&query));
+        found[ELEMENT_KEY]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element for {css}: {found}"))
+            .to_owned()
+    }
+
+    /// Types `text` into the element `css`.
+    fn type_into(&self, css: &str, text: &str) {
+        let element = self.element(css);
+        let body = json!({ "text": text });
+        self.session_send("POST", &format!("/element/{element}/value"), Some(&body));
+    }
+
+    /// Runs pointer (mouse) actions: a list of WebDriver pointer actions.
+    fn mouse(&self, actions: Value) {
+        let body = json!({ "actions": [{
+            "type": "pointer",
+            "id": "mouse",
+            "parameters": { "pointerType": "mouse" },
+            "actions": actions,
+        }]});
+        self.session_send("POST", "/actions", Some(&body));
+        self.session_send("DELETE", "/actions", None);
+    }
+
+    /// The viewer's camera: `[x, y, scale]`.
+    fn camera(&self) -> [f64; 3] {
+        let v = self.exec(
+            "const c = window.gradviz.camera; return [c.x, c.y, c.s];",
+            json!([]),
+        );
+        serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("camera {v}: {e}"))
+    }
+
+    /// Where the value `id` (`n4`) is drawn in the frame shown: the height of
+    /// its first text in px, and whether its box lies inside the view.
+    fn node_on_screen(&self, id: &str) -> NodeOnScreen {
+        let v = self.exec(
+            "const figure = Array.from(document.querySelectorAll('figure.frame'))
+               .find(f => !f.hasAttribute('hidden'));
+             const g = Array.from(figure.querySelectorAll('g.node'))
+               .find(g => g.querySelector('title').textContent === arguments[0]);
+             const text = g.querySelector('text').getBoundingClientRect();
+             const box = g.getBoundingClientRect();
+             const view = document.getElementById('gv-view').getBoundingClientRect();
+             return {
+               text_px: text.height,
+               inside: box.left >= view.left && box.right <= view.right
+                 && box.top >= view.top && box.bottom <= view.bottom,
+             };",
+            json!([id]),
+        );
+        serde_json::from_value(v.clone()).unwrap_or_else(|e| panic!("node {id}: {v}: {e}"))
+    }
+
+    /// Saves a screenshot as `target/browser/NAME.png` and checks it is a
+    /// real, non-blank picture; returns its size.
+    fn screenshot(&self, name: &str) -> (u32, u32) {
+        let b64 = self.session_send("GET", "/screenshot", None);
+        let bytes = base64_decode(b64.as_str().expect("screenshot is a base64 string"));
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser");
+        std::fs::create_dir_all(&dir).expect("target/browser");
+        std::fs::write(dir.join(format!("{name}.png")), &bytes).expect("write screenshot");
+        let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
+        let mut reader = decoder.read_info().expect("screenshot is a PNG");
+        let mut pixels = vec![0; reader.output_buffer_size().expect("buffer size")];
+        let info = reader.next_frame(&mut pixels).expect("screenshot decodes");
+        let pixel = info.color_type.samples() * (info.bit_depth as usize).div_ceil(8);
+        let pixels = &pixels[..info.buffer_size()];
+        let first = &pixels[..pixel];
+        assert!(
+            pixels.chunks_exact(pixel).any(|p| p != first),
+            "{name}: the screenshot is a single colour"
+        );
+        (info.width, info.height)
+    }
+
+    /// Fails on errors in the browser console.
+    fn expect_clean_log(&self) {
+        match self.browser_log() {
+            Some(log) => {
+                let severe: Vec<&Value> = log.iter().filter(|e| e["level"] == "SEVERE").collect();
+                assert!(
+                    severe.is_empty(),
+                    "errors in the browser console: {severe:#?}"
+                );
+            }
+            None => println!("browser log: not available from this chromedriver"),
+        }
+    }
+
+    /// Fails if the page loaded anything.
+    fn expect_no_resources(&self) {
+        let resources = self.exec(
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+            json!([]),
+        );
+        assert_eq!(resources, json!([]), "the page loaded resources");
+    }
+
     /// The page as the test sees it.
     fn state(&self) -> State {
         let v = self.exec(
@@ -309,6 +417,13 @@ impl Drop for Driver {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// Where a value is drawn (`Driver::node_on_screen`).
+#[derive(Debug, Deserialize)]
+struct NodeOnScreen {
+    text_px: f64,
+    inside: bool,
 }
 
 /// What `Driver::state` reads from the page.
@@ -402,13 +517,59 @@ fn steps_page_plays_in_headless_chromium() {
     assert!(s.caption.starts_with("start"), "caption {:?}", s.caption);
     assert_eq!(s.play, "▶ play");
 
+    let root = driver.exec(
+        "return JSON.parse(document.getElementById('gv-data').textContent).root;",
+        json!([]),
+    );
+    let on = driver.node_on_screen(root.as_str().unwrap());
+    assert!(
+        on.inside && on.text_px >= 11.0,
+        "the root on opening: {on:?}"
+    );
+
     driver.click("#next");
     let s = driver.expect_frame(1, "#next to show frame 2");
-    assert!(s.caption.starts_with("step 1/5"), "caption {:?}", s.caption);
+    assert!(
+        s.caption.starts_with("chain rule at tanh → o"),
+        "caption {:?}",
+        s.caption
+    );
+    assert!(
+        !s.caption.contains('`'),
+        "a plain-text caption: {:?}",
+        s.caption
+    );
+    let camera = driver.camera();
 
     driver.press('\u{E014}'); // ArrowRight
     let s = driver.expect_frame(2, "→ to show frame 3");
-    assert!(s.caption.starts_with("step 2/5"), "caption {:?}", s.caption);
+    assert!(
+        s.caption.starts_with("chain rule at + → n"),
+        "caption {:?}",
+        s.caption
+    );
+    assert!(
+        s.caption
+            .contains("b.grad += ∂n/∂b × n.grad = 1.0000 × 0.5000 = 0.5000"),
+        "the chain rule at work: {:?}",
+        s.caption
+    );
+    // The frames are drawn alike: a step keeps the view where it was when
+    // the current value is in it.
+    assert_eq!(driver.camera(), camera, "the view holds still");
+    // Every step keeps its current value in view, however far it moved.
+    for k in 2..FRAMES - 1 {
+        driver.slide_to(k);
+        driver.expect_frame(k, "the slider to show a step");
+        let focus = driver.exec(
+            "return document.querySelectorAll('figure.frame')[arguments[0]].dataset.focus;",
+            json!([k]),
+        );
+        let on = driver.node_on_screen(focus.as_str().expect("a step's current value"));
+        assert!(on.inside && on.text_px >= 11.0, "frame {k}: {on:?}");
+    }
+    driver.slide_to(2);
+    driver.expect_frame(2, "the slider back to frame 3");
 
     driver.click("#prev");
     driver.expect_frame(1, "#prev to show frame 2 again");
@@ -436,55 +597,258 @@ fn steps_page_plays_in_headless_chromium() {
         }
     });
 
-    let resources = driver.exec(
-        "return performance.getEntriesByType('resource').map(e => e.name);",
-        json!([]),
+    driver.expect_no_resources();
+    let (width, height) = driver.screenshot("steps");
+    assert!(
+        width >= 400 && height >= 300,
+        "screenshot is {width}x{height}"
     );
-    assert_eq!(resources, json!([]), "the page loaded resources");
-
-    let b64 = driver.session_send("GET", "/screenshot", None);
-    let bytes = base64_decode(b64.as_str().expect("screenshot is a base64 string"));
-    let shot = out.path().join("screenshot.png");
-    std::fs::write(&shot, &bytes).expect("write screenshot.png");
     if let Some(keep) = std::env::var_os("GRADVIZ_SCREENSHOT") {
+        let shot = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/browser/steps.png");
         std::fs::copy(&shot, keep).expect("copy screenshot to GRADVIZ_SCREENSHOT");
     }
-    let decoder = png::Decoder::new(std::io::Cursor::new(&bytes));
-    let mut reader = decoder.read_info().expect("screenshot is a PNG");
-    let mut pixels = vec![0; reader.output_buffer_size().expect("buffer size")];
-    let info = reader.next_frame(&mut pixels).expect("screenshot decodes");
-    assert!(
-        info.width >= 400 && info.height >= 300,
-        "screenshot is {}x{}",
-        info.width,
-        info.height
-    );
-    let pixel = info.color_type.samples() * (info.bit_depth as usize).div_ceil(8);
-    let pixels = &pixels[..info.buffer_size()];
-    let first = &pixels[..pixel];
-    assert!(
-        pixels.chunks_exact(pixel).any(|p| p != first),
-        "the screenshot is a single colour"
-    );
-
-    match driver.browser_log() {
-        Some(log) => {
-            for entry in &log {
-                println!("browser log: {} {}", entry["level"], entry["message"]);
-            }
-            let severe: Vec<&Value> = log.iter().filter(|e| e["level"] == "SEVERE").collect();
-            assert!(
-                severe.is_empty(),
-                "errors in the browser console: {severe:#?}"
-            );
-        }
-        None => println!("browser log: not available from this chromedriver"),
-    }
+    driver.expect_clean_log();
     drop(driver);
     println!(
         "browser test: {}x{} screenshot, {:.1} s",
-        info.width,
-        info.height,
+        width,
+        height,
         started.elapsed().as_secs_f64()
     );
+}
+
+/// `gradviz render -o graph.html` for the README example (backward) and the
+/// lecture MLP's forward graph: the page opens readable on the root, zooms,
+/// pans and fits, shows a value's numbers on hover, finds a label, reaches
+/// values by keyboard, and loads nothing.
+#[test]
+fn render_viewer_works_in_headless_chromium() {
+    let Some((chromium, chromedriver)) = tools() else {
+        return;
+    };
+    let out = tempfile::tempdir().expect("output dir");
+    let driver = Driver::start(&chromium, &chromedriver);
+    for (fixture, extra, search) in [
+        ("micrograd_readme.py", &[][..], "f"),
+        ("lecture_mlp.py", &["--view", "forward"][..], "out"),
+    ] {
+        let page = out.path().join(fixture.replace(".py", ".html"));
+        let run = Command::new(env!("CARGO_BIN_EXE_gradviz"))
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .args(["render", &format!("fixtures/{fixture}"), "-o"])
+            .arg(&page)
+            .args(extra)
+            .output()
+            .expect("gradviz runs");
+        assert!(
+            run.status.success(),
+            "gradviz render failed: {}",
+            String::from_utf8_lossy(&run.stderr)
+        );
+        let html = std::fs::read_to_string(&page).expect("the page is written");
+        assert!(
+            remote_urls(&html).is_empty(),
+            "{fixture}: refers to the network"
+        );
+        driver.goto(&format!("file://{}", page.display()));
+        let root = driver
+            .exec(
+                "return JSON.parse(document.getElementById('gv-data').textContent).root;",
+                json!([]),
+            )
+            .as_str()
+            .expect("the root's id")
+            .to_owned();
+        let on = driver.node_on_screen(&root);
+        assert!(
+            on.inside && on.text_px >= 11.0,
+            "{fixture}: the root on opening: {on:?}"
+        );
+        driver.screenshot(&fixture.replace(".py", "-viewer"));
+        let opened = driver.camera();
+
+        // "fit" shows the whole graph; zoom in with the button and the wheel.
+        driver.click("#gv-fit");
+        let fit = driver.camera();
+        driver.click("#gv-in");
+        let zoomed = driver.camera();
+        assert!(
+            (zoomed[2] / fit[2] - 1.25).abs() < 1e-9,
+            "{fixture}: + zooms by 1.25: {fit:?} -> {zoomed:?}"
+        );
+        driver.exec(
+            "const v = document.getElementById('gv-view').getBoundingClientRect();
+             document.getElementById('gv-view').dispatchEvent(new WheelEvent('wheel', {
+               deltaY: -300, clientX: v.left + 100, clientY: v.top + 100,
+               bubbles: true, cancelable: true }));",
+            json!([]),
+        );
+        let wheeled = driver.camera();
+        assert!(wheeled[2] > zoomed[2], "{fixture}: the wheel zooms in");
+
+        // A drag pans: the view moves by the drag over the scale.
+        driver.mouse(json!([
+            { "type": "pointerMove", "origin": "viewport", "x": 640, "y": 500 },
+            { "type": "pointerDown", "button": 0 },
+            { "type": "pointerMove", "origin": "viewport", "x": 540, "y": 460, "duration": 100 },
+            { "type": "pointerUp", "button": 0 },
+        ]));
+        let panned = driver.camera();
+        assert!(
+            (panned[0] - wheeled[0] - 100.0 / wheeled[2]).abs() < 1.0
+                && (panned[1] - wheeled[1] - 40.0 / wheeled[2]).abs() < 1.0
+                && panned[2] == wheeled[2],
+            "{fixture}: a drag pans: {wheeled:?} -> {panned:?}"
+        );
+        driver.click("#gv-fit");
+        assert_eq!(driver.camera(), fit, "{fixture}: fit restores the view");
+        assert_ne!(opened, fit, "{fixture}: it opens zoomed to readable text");
+
+        // Hovering the root shows its numbers.
+        driver.exec(
+            "window.gradviz.keepInView(arguments[0], true);",
+            json!([root]),
+        );
+        let centre = driver.exec(
+            "const g = Array.from(document.querySelectorAll('g.node'))
+               .find(g => g.querySelector('title').textContent === arguments[0]);
+             const r = g.querySelector('text').getBoundingClientRect();
+             return [Math.round(r.left + r.width / 2), Math.round(r.top + r.height / 2)];",
+            json!([root]),
+        );
+        driver.mouse(json!([
+            { "type": "pointerMove", "origin": "viewport", "x": centre[0], "y": centre[1] },
+        ]));
+        let tip = wait_for("the tooltip", UI_TIMEOUT, || {
+            let t = driver.exec(
+                "const t = document.getElementById('gv-tip');
+                 return t.hidden ? null : t.textContent;",
+                json!([]),
+            );
+            t.as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| "hidden".to_owned())
+        });
+        assert!(tip.contains("data "), "{fixture}: the tooltip: {tip}");
+        if extra.is_empty() {
+            assert!(
+                tip.contains("grad 1.0000"),
+                "{fixture}: the root's grad: {tip}"
+            );
+            assert!(tip.contains("∂g/∂"), "{fixture}: the chain rule: {tip}");
+        }
+
+        // Search finds a label and brings it into view, selected.
+        driver.type_into("#gv-search", search);
+        let found = wait_for("the search", UI_TIMEOUT, || {
+            let f = driver.exec(
+                "return document.getElementById('gv-found').textContent;",
+                json!([]),
+            );
+            let f = f.as_str().unwrap_or_default().to_owned();
+            if f.starts_with("1 of ") {
+                Ok(f)
+            } else {
+                Err(f)
+            }
+        });
+        assert!(
+            found.ends_with(&format!(": {search}")),
+            "{fixture}: {found}"
+        );
+        let selected = driver.exec(
+            "const g = document.querySelector('g.node.gv-sel');
+             return g ? g.querySelector('title').textContent : null;",
+            json!([]),
+        );
+        let on = driver.node_on_screen(selected.as_str().expect("a selected value"));
+        assert!(on.inside, "{fixture}: the found value is in view: {on:?}");
+
+        // The keyboard reaches values: Tab-able, Enter selects, Esc clears.
+        let focused = driver.exec(
+            "const g = document.querySelector('g.node[tabindex=\"0\"]');
+             g.focus();
+             return document.activeElement === g;",
+            json!([]),
+        );
+        assert_eq!(focused, json!(true), "{fixture}: a value takes the focus");
+        driver.press('\u{E007}'); // Enter
+        let said = driver.exec(
+            "return document.getElementById('gv-selected').textContent;",
+            json!([]),
+        );
+        assert!(
+            said.as_str().is_some_and(|s| s.contains("feed")),
+            "{fixture}: Enter selects: {said}"
+        );
+        driver.expect_no_resources();
+        driver.expect_clean_log();
+    }
+}
+
+/// The README as a page 880 px wide (GitHub's column): every picture it
+/// shows, scaled to fit, has text at least 9 px tall.
+#[test]
+fn readme_pictures_are_readable_at_page_width() {
+    let Some((chromium, chromedriver)) = tools() else {
+        return;
+    };
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let markdown = std::fs::read_to_string(root.join("README.md")).expect("README.md");
+    let mut body = String::new();
+    pulldown_cmark::html::push_html(&mut body, pulldown_cmark::Parser::new(&markdown));
+    let page = format!(
+        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><base href=\"file://{}/\">\
+         <style>body {{ width: 880px; margin: 0 auto; font: 16px sans-serif; }} \
+         img {{ max-width: 100%; }}</style></head><body>{body}</body></html>",
+        root.display()
+    );
+    let dir = root.join("target/browser");
+    std::fs::create_dir_all(&dir).expect("target/browser");
+    let file = dir.join("readme.html");
+    std::fs::write(&file, page).expect("write the page");
+
+    // The smallest text of each picture, in SVG units, and its width in
+    // those units.
+    let mut pictures = Vec::new();
+    for (at, _) in markdown.match_indices("](docs/images/") {
+        let rest = &markdown[at + 2..];
+        let src = &rest[..rest.find(')').expect("a closed link")];
+        let svg = std::fs::read_to_string(root.join(src)).expect("the picture");
+        let smallest = svg
+            .match_indices("font-size=\"")
+            .map(|(i, m)| {
+                let v = &svg[i + m.len()..];
+                v[..v.find('"').unwrap()].parse::<f64>().unwrap()
+            })
+            .fold(f64::INFINITY, f64::min);
+        let view_box = svg
+            .split("viewBox=\"")
+            .nth(1)
+            .and_then(|v| v.split('"').next())
+            .expect("a viewBox");
+        let width: f64 = view_box.split_whitespace().nth(2).unwrap().parse().unwrap();
+        pictures.push((src.to_owned(), smallest, width));
+    }
+    assert!(pictures.len() >= 3, "the README's pictures: {pictures:?}");
+
+    let driver = Driver::start(&chromium, &chromedriver);
+    driver.goto(&format!("file://{}", file.display()));
+    for (src, smallest, width) in &pictures {
+        let shown = wait_for("the picture to load", UI_TIMEOUT, || {
+            let v = driver.exec(
+                "const img = Array.from(document.images).find(i => i.getAttribute('src') === arguments[0]);
+                 return img && img.complete && img.naturalWidth > 0 ? img.clientWidth : null;",
+                json!([src]),
+            );
+            v.as_f64().ok_or_else(|| format!("{src}: {v}"))
+        });
+        let px = smallest * shown / width;
+        println!("{src}: shown {shown} px wide, smallest text {px:.1} px");
+        assert!(
+            px >= 9.0,
+            "{src}: its smallest text is {px:.1} px at 880 px"
+        );
+    }
+    driver.screenshot("readme");
 }

@@ -37,8 +37,9 @@ fn output_file_format_follows_the_extension() {
             "{file}"
         );
     }
-    // --format wins over the extension; `-o -` is stdout.
-    let out = dir.path().join("g.dot");
+    // --format names the format of a file whose extension does not; `-o -`
+    // is stdout.
+    let out = dir.path().join("g.data");
     ok(&[
         "render",
         "fixtures/add_self.py",
@@ -49,6 +50,54 @@ fn output_file_format_follows_the_extension() {
     ]);
     assert!(std::fs::read_to_string(&out).unwrap().starts_with('{'));
     assert!(ok(&["render", "fixtures/add_self.py", "-o", "-"]).starts_with("digraph"));
+    // A format and an extension that disagree are a usage error, not PNG
+    // bytes in a .svg file.
+    for (file, format) in [("y.svg", "png"), ("y.dot", "json"), ("y.png", "svg")] {
+        let out = dir.path().join(file);
+        let r = gradviz(&[
+            "render",
+            "fixtures/add_self.py",
+            "-f",
+            format,
+            "-o",
+            out.to_str().unwrap(),
+        ]);
+        assert_eq!(r.code, 2, "{file} -f {format}: {}", r.stderr);
+        assert!(
+            r.stderr.contains(&format!("but --format is {format}")),
+            "{}",
+            r.stderr
+        );
+        assert!(!out.exists(), "{file}: nothing written");
+    }
+}
+
+/// `--highlight` with a label no value has is an error that lists the
+/// labels there are, not a diagram with nothing highlighted.
+#[test]
+fn highlight_of_a_missing_label_says_so() {
+    for command in ["render", "steps"] {
+        let r = gradviz(&[
+            command,
+            "fixtures/lecture_neuron.py",
+            "--highlight",
+            "nosuch",
+            "-o",
+            "/nonexistent/out.svg",
+        ]);
+        assert_eq!(r.code, 2, "{command}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .contains("no value in the diagram has the label `nosuch` (--highlight)"),
+            "{}",
+            r.stderr
+        );
+        assert!(
+            r.stderr.contains("its labels: b, n, o, w1, w2, x1, x1*w1"),
+            "{}",
+            r.stderr
+        );
+    }
 }
 
 #[test]

@@ -590,6 +590,13 @@ fn cli_cases() -> Vec<Case> {
         case("output_is_input", "render ok.py -f dot -o ok.py", 2).file("ok.py", OK),
         case("format_from_extension", "render ok.py -o ok.pdf", 2).file("ok.py", OK),
         case("unknown_format", "render ok.py --format bmp", 2).file("ok.py", OK),
+        case("format_disagrees", "render ok.py -o ok.svg --format png", 2).file("ok.py", OK),
+        case(
+            "highlight_missing",
+            "render ok.py -o ok.svg --highlight z",
+            2,
+        )
+        .file("ok.py", OK),
         case("bad_rankdir", "render ok.py --rankdir XY", 2).file("ok.py", OK),
         case("bad_number_option", "render ok.py --max-nodes many", 2).file("ok.py", OK),
         case("bad_scale", "render ok.py -o ok.png --scale 0", 2).file("ok.py", OK),

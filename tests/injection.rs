@@ -376,25 +376,46 @@ fn steps_page_has_one_script_and_escaped_payloads() {
     }
 }
 
-/// The page as a browser parses it: one `script` element (the player),
-/// every figure's caption holds the payload as text, the payload in no
-/// attribute, and each inline `<svg>…</svg>` is well-formed XML.
+/// The page as a browser parses it: two `script` elements (the viewer's
+/// data, JSON holding the payload with every `<` escaped, and the viewer's
+/// code), every figure's caption holds the payload as text, the payload in
+/// no attribute, and each inline `<svg>…</svg>` is well-formed XML.
 fn check_page(name: &str, payload: &str, page: &str) {
     let html = scraper::Html::parse_document(page);
     let scripts: Vec<_> = html
         .select(&scraper::Selector::parse("script").unwrap())
         .collect();
-    assert_eq!(scripts.len(), 1, "{name}: one script element");
+    assert_eq!(scripts.len(), 2, "{name}: two script elements");
+    assert_eq!(
+        scripts[0].value().attr("type"),
+        Some("application/json"),
+        "{name}: the first is data"
+    );
+    let data_text: String = scripts[0].text().collect();
+    let data: serde_json::Value = serde_json::from_str(&data_text)
+        .unwrap_or_else(|e| panic!("{name}: the page's data is JSON: {e}"));
     assert!(
-        scripts[0]
+        data["nodes"]
+            .as_object()
+            .unwrap()
+            .values()
+            .any(|n| n["label"] == payload),
+        "{name}: the data holds the label as it is"
+    );
+    assert!(
+        !data_text.contains('<'),
+        "{name}: no `<` in the data's text"
+    );
+    assert!(
+        scripts[1]
             .inner_html()
             .contains("document.querySelectorAll(\"figure.frame\")"),
-        "{name}: the player's script"
+        "{name}: the viewer's script"
     );
     assert_eq!(
         page.matches("<script").count(),
-        1,
-        "{name}: one <script in the text"
+        2,
+        "{name}: two <script in the text"
     );
     let figures: Vec<_> = html
         .select(&scraper::Selector::parse("figure.frame").unwrap())
@@ -467,7 +488,7 @@ fn a_hostile_script_name_is_escaped_in_the_page_title() {
         title.ends_with("x<script>alert(1)<!--&amp;.py"),
         "{title:?}"
     );
-    assert_eq!(page.matches("<script").count(), 1);
+    assert_eq!(page.matches("<script").count(), 2, "the viewer's two");
 }
 
 // ----- Markdown notes -----------------------------------------------------

@@ -14,11 +14,20 @@ const IMAGES: [(&str, &[&str]); 3] = [
             "-f",
             "svg",
             "--color",
+            "--rankdir",
+            "TB",
         ],
     ),
     (
         "docs/images/lecture_neuron.svg",
-        &["render", "fixtures/lecture_neuron.py", "-f", "svg"],
+        &[
+            "render",
+            "fixtures/lecture_neuron.py",
+            "-f",
+            "svg",
+            "--rankdir",
+            "TB",
+        ],
     ),
     (
         "docs/images/lecture_neuron_chain_rule.svg",
@@ -29,6 +38,8 @@ const IMAGES: [(&str, &[&str]); 3] = [
             "svg",
             "--chain-rule",
             "--color",
+            "--rankdir",
+            "TB",
         ],
     ),
 ];

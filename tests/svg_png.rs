@@ -100,13 +100,19 @@ fn chain_rule_edges_carry_the_lecture_numbers() {
     // The lecture neuron: o = tanh(n), do/dn = 1 - o² = 0.5; o.grad = 1.
     let dot = ok(&["render", "fixtures/lecture_neuron.py", "--chain-rule"]);
     assert!(
-        dot.contains("n8 -> n9_op [label=\"∂o/∂n = 0.5000\\n1.0000 × 0.5000 = 0.5000\"];"),
+        dot.contains(
+            "n8 -> n9_op [label=\"∂o/∂n = 0.5000\\n1.0000 × 0.5000 = 0.5000\", decorate=true];"
+        ),
         "{dot}"
     );
     // x1*w1 → x1: local derivative w1 = -3, carried 0.5 × -3 = -1.5 = x1.grad.
+    // A compound label reads in parentheses; `decorate` ties each label to
+    // its edge.
     assert!(
-        dot.contains("n0 -> n5_op [label=\"∂x1*w1/∂x1 = -3.0000\\n0.5000 × -3.0000 = -1.5000\"];")
+        dot.contains("n0 -> n5_op [label=\"∂(x1*w1)/∂x1 = -3.0000\\n0.5000 × -3.0000 = -1.5000\", decorate=true];"),
+        "{dot}"
     );
+    assert!(dot.contains("\"∂n/∂(x1*w1 + x2*w2) = 1.0000\\n"), "{dot}");
     let svg = ok(&[
         "render",
         "fixtures/lecture_neuron.py",
@@ -190,6 +196,68 @@ fn png_decodes_with_text_pixels() {
         .read_info()
         .unwrap();
     assert_eq!(reader.info().width, info.width * 2);
+}
+
+/// The width of a PNG file, from its header.
+fn png_width(path: &std::path::Path) -> u32 {
+    png::Decoder::new(std::io::BufReader::new(std::fs::File::open(path).unwrap()))
+        .read_info()
+        .unwrap()
+        .info()
+        .width
+}
+
+/// A PNG's default size is 2× but at most 4,096 px wide (the README
+/// example at 2× would be 13,091 px); `--width` and `--scale` choose.
+#[test]
+fn png_default_width_is_capped_and_width_or_scale_choose() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    let render = |file: &str, extra: &[&str]| {
+        let path = out(file);
+        let mut args = vec![
+            "render",
+            "fixtures/micrograd_readme.py",
+            "-o",
+            path.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let r = gradviz(&args);
+        assert_eq!(r.code, 0, "{extra:?}: {}", r.stderr);
+        png_width(&path)
+    };
+    assert_eq!(render("default.png", &[]), 4096);
+    assert_eq!(render("narrow.png", &["--width", "880"]), 880);
+    assert!(render("scaled.png", &["--scale", "1"]) > 6000);
+    // A small graph keeps 2×.
+    let small = out("small.png");
+    ok(&[
+        "render",
+        "fixtures/add_self.py",
+        "-o",
+        small.to_str().unwrap(),
+    ]);
+    let one = out("one.png");
+    ok(&[
+        "render",
+        "fixtures/add_self.py",
+        "-o",
+        one.to_str().unwrap(),
+        "--scale",
+        "1",
+    ]);
+    assert_eq!(png_width(&small), png_width(&one) * 2);
+    let r = gradviz(&[
+        "render",
+        "fixtures/add_self.py",
+        "-o",
+        out("x.png").to_str().unwrap(),
+        "--scale",
+        "1",
+        "--width",
+        "100",
+    ]);
+    assert_eq!(r.code, 2, "--scale and --width conflict: {}", r.stderr);
 }
 
 #[test]
@@ -311,12 +379,73 @@ fn steps_write_frames_and_a_page() {
     }
     // The first op frame is the tanh at the root: n gets 1 - o² = 0.5.
     let frame2 = std::fs::read_to_string(out.join("frame-002.svg")).unwrap();
+    let t = texts(&frame2);
     assert!(
-        texts(&frame2)
-            .iter()
-            .any(|s| s.starts_with("step 1/5: chain rule at `tanh`"))
+        t.iter().any(|s| s.starts_with("chain rule at tanh → o")),
+        "{t:?}"
     );
-    assert!(texts(&frame2).iter().any(|s| s == "grad 0.5000"));
+    assert!(
+        t.iter()
+            .any(|s| s.starts_with("n.grad += ∂o/∂n × o.grad = 0.5000 × 1.0000 = 0.5000")),
+        "{t:?}"
+    );
+    assert!(t.iter().any(|s| s == "grad 0.5000"), "n: {t:?}");
+    // Right-aligned in the width the node's grad takes at its widest: x1's
+    // will be -1.5000.
+    assert!(t.iter().any(|s| s == "grad \u{a0}0.0000"), "x1: {t:?}");
+}
+
+/// Every frame of a steps run draws every node, edge and label at the same
+/// place: the picture holds still as it plays (for the README example's 30
+/// frames, the lecture neuron's 7, and with the chain rule on the edges).
+#[test]
+fn steps_frames_share_one_layout() {
+    for (fixture, extra) in [
+        ("fixtures/micrograd_readme.py", &[][..]),
+        ("fixtures/lecture_neuron.py", &[][..]),
+        ("fixtures/lecture_neuron.py", &["--chain-rule"][..]),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("steps");
+        let mut args = vec!["steps", fixture, "-o", out.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        let r = gradviz(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let mut frames: Vec<_> = std::fs::read_dir(&out)
+            .unwrap()
+            .flatten()
+            .map(|e| e.path())
+            .filter(|p| p.extension().is_some_and(|e| e == "svg"))
+            .collect();
+        frames.sort();
+        assert!(frames.len() > 2, "{fixture}: {} frames", frames.len());
+        let geometry = |svg: &str| -> Vec<(String, String)> {
+            let doc = well_formed(svg);
+            doc.descendants()
+                .filter(|n| n.is_element())
+                .flat_map(|n| {
+                    [
+                        "points", "d", "cx", "cy", "x", "y", "width", "height", "viewBox",
+                    ]
+                    .into_iter()
+                    .filter_map(move |a| {
+                        n.attribute(a)
+                            .map(|v| (format!("{}@{a}", n.tag_name().name()), v.to_owned()))
+                    })
+                })
+                .collect()
+        };
+        let first = geometry(&std::fs::read_to_string(&frames[0]).unwrap());
+        assert!(first.len() > 20, "{fixture}: {} coordinates", first.len());
+        for f in &frames[1..] {
+            let other = geometry(&std::fs::read_to_string(f).unwrap());
+            assert!(
+                other == first,
+                "{fixture} {extra:?}: {} is laid out unlike the first frame",
+                f.display()
+            );
+        }
+    }
 }
 
 #[test]

@@ -50,12 +50,15 @@ pub fn gradcheck_cmd(args: &GradcheckArgs) -> Result<(), CliError> {
         "{:<12} {:>14} {:>16} {:>16} {:>10}  ok",
         "leaf", "data", "analytic", "numeric", "error"
     );
+    // Unlabelled leaves are named `vN` by their id in the diagram, as the
+    // DOT, JSON, shape text and steps name them.
+    let ids = d.graph.ancestors(d.root);
     let mut bad = 0;
     for c in &checks {
         let ok = c.error <= args.tolerance;
         bad += usize::from(!ok);
         let label = if c.label.is_empty() {
-            format!("v{}", c.leaf.index())
+            format!("v{}", ids.binary_search(&c.leaf).unwrap_or(c.leaf.index()))
         } else {
             c.label.clone()
         };

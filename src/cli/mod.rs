@@ -29,7 +29,8 @@ Examples:
   gradviz render fixtures/lecture_neuron.py --chain-rule -o neuron-chain.svg
   gradviz steps fixtures/lecture_neuron.py -o neuron-steps
   gradviz render fixtures/lecture_neuron.py --format json
-  gradviz render fixtures/lecture_neuron.py --rankdir TB | dot -Tsvg > neuron.svg
+  gradviz render fixtures/micrograd_readme.py -o readme.html   (pan, zoom, hover, search)
+  gradviz render fixtures/lecture_neuron.py --rankdir TB | dot -Tsvg > neuron.svg   (needs Graphviz)
   echo \"a = Value(2.0); b = a * a; b.backward()\" | gradviz render -";
 
 /// gradviz: micrograd's autograd engine on a real graph, and its diagrams.
@@ -46,14 +47,15 @@ enum Command {
     #[command(after_help = "Example:\n  gradviz run fixtures/micrograd_readme.py")]
     Run(run::RunArgs),
     /// Render a script's diagram (its draw_dot calls, else the root of the
-    /// last .backward(), else the last assigned value) as DOT, JSON or shape.
+    /// last .backward(), else the last assigned value) as DOT, JSON, shape
+    /// text, SVG, PNG or an interactive HTML page.
     #[command(
         after_help = "Examples:\n  gradviz render fixtures/lecture_neuron.py -o neuron.dot\n  gradviz render fixtures/micrograd_readme.py --format json -o readme.json\n  gradviz render fixtures/lecture_L.py --diagram 2 --rankdir TB"
     )]
     Render(render::RenderArgs),
     /// Backpropagation one node at a time: an SVG frame per step of the
-    /// backward walk (reverse topological order) and an index.html that
-    /// plays them.
+    /// backward walk (reverse topological order), all laid out alike, and an
+    /// index.html viewer that plays them.
     #[command(
         after_help = "Example:\n  gradviz steps fixtures/lecture_neuron.py -o neuron-steps\n  (then open neuron-steps/index.html)"
     )]

@@ -10,6 +10,9 @@ use super::CliError;
 use super::output::{Content, is_stream, stream_stdout, write_contents};
 use super::script_input::ScriptArgs;
 use super::view_args::ViewArgs;
+#[cfg(feature = "png")]
+use gradviz::render::png::PngSize;
+use gradviz::render::viewer::{Slide, viewer_page};
 use gradviz::render::{write_dot, write_json, write_shape};
 use gradviz::script::Diagram;
 
@@ -26,9 +29,24 @@ pub enum Format {
     Svg,
     /// A PNG image, rasterised in-process (see --scale).
     Png,
+    /// An interactive page: the SVG with pan, zoom, hover, highlight and
+    /// search, self-contained (no network).
+    Html,
 }
 
 impl Format {
+    /// The format's name, as `--format` takes it.
+    fn name(self) -> &'static str {
+        match self {
+            Format::Dot => "dot",
+            Format::Json => "json",
+            Format::Shape => "shape",
+            Format::Svg => "svg",
+            Format::Png => "png",
+            Format::Html => "html",
+        }
+    }
+
     fn extension(self) -> &'static str {
         match self {
             Format::Dot => "dot",
@@ -36,6 +54,7 @@ impl Format {
             Format::Shape => "txt",
             Format::Svg => "svg",
             Format::Png => "png",
+            Format::Html => "html",
         }
     }
 
@@ -50,16 +69,19 @@ impl Format {
             Some("txt") => Ok(Format::Shape),
             Some("svg") => Ok(Format::Svg),
             Some("png") => Ok(Format::Png),
+            Some("html" | "htm") => Ok(Format::Html),
             Some(other) => Err(CliError::usage(
                 format!("cannot tell the format from the extension `.{other}`"),
-                Some("use a .dot, .gv, .json, .txt, .svg or .png file name, or pass --format"),
+                Some(
+                    "use a .dot, .gv, .json, .txt, .svg, .png or .html file name, or pass --format",
+                ),
             )),
             None => Err(CliError::usage(
                 format!(
                     "cannot tell the format of `{}`: it has no extension",
                     path.display()
                 ),
-                Some("pass --format dot|json|shape|svg|png"),
+                Some("pass --format dot|json|shape|svg|png|html"),
             )),
         }
     }
@@ -80,9 +102,12 @@ pub struct RenderArgs {
     /// Render only the N-th diagram of the script (counting from 1).
     #[arg(long, value_name = "N")]
     diagram: Option<usize>,
-    /// PNG size: 1.0 is 96 dpi.
-    #[arg(long, value_name = "FACTOR", default_value_t = 2.0)]
-    scale: f32,
+    /// PNG size: 1.0 is 96 dpi [default: 2.0, but at most 4096 px wide]
+    #[arg(long, value_name = "FACTOR")]
+    scale: Option<f32>,
+    /// PNG width in pixels (the height in proportion), instead of --scale.
+    #[arg(long, value_name = "PX", conflicts_with = "scale", value_parser = clap::value_parser!(u32).range(1..=100_000))]
+    width: Option<u32>,
     #[command(flatten)]
     view: ViewArgs,
 }
@@ -91,7 +116,28 @@ pub struct RenderArgs {
 pub fn render(args: &RenderArgs) -> Result<(), CliError> {
     let output = args.output.as_ref().filter(|p| p.as_os_str() != "-");
     let format = match (args.format, output) {
-        (Some(f), _) => f,
+        (Some(f), Some(path)) => {
+            // `-o y.svg -f png` would put PNG bytes in a .svg file.
+            if let Ok(named) = Format::from_path(path)
+                && named != f
+                && !is_stream(path)
+            {
+                return Err(CliError::usage(
+                    format!(
+                        "`{}` is named as {} but --format is {}",
+                        path.display(),
+                        named.name(),
+                        f.name()
+                    ),
+                    Some(&format!(
+                        "drop --format (the extension decides), or name the file {}",
+                        path.with_extension(f.extension()).display()
+                    )),
+                ));
+            }
+            f
+        }
+        (Some(f), None) => f,
         (None, Some(path)) => Format::from_path(path)?,
         (None, None) => Format::Dot,
     };
@@ -104,13 +150,15 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
             Some("choose another output file"),
         ));
     }
-    if !(args.scale.is_finite() && args.scale > 0.0) {
+    if let Some(scale) = args.scale
+        && !(scale.is_finite() && scale > 0.0)
+    {
         return Err(CliError::usage(
-            format!("--scale must be a positive number, not {}", args.scale),
+            format!("--scale must be a positive number, not {scale}"),
             Some("1.0 is 96 dpi, 2.0 is 192 dpi"),
         ));
     }
-    let binary = matches!(format, Format::Svg | Format::Png);
+    let binary = matches!(format, Format::Svg | Format::Png | Format::Html);
     if output.is_none() && format == Format::Png && std::io::stdout().is_terminal() {
         return Err(CliError::usage(
             "will not write a PNG to the terminal",
@@ -118,8 +166,9 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
         ));
     }
     // `print` output of the script is not part of a diagram.
-    let (_, run) = args.script.run(&mut std::io::sink())?;
+    let (source, run) = args.script.run(&mut std::io::sink())?;
     let diagrams = select(&run.diagrams, args.diagram)?;
+    args.view.check_highlight(&diagrams)?;
     if binary && diagrams.len() > 1 && output.is_none_or(|p| is_stream(p)) {
         return Err(CliError::usage(
             format!(
@@ -131,7 +180,7 @@ pub fn render(args: &RenderArgs) -> Result<(), CliError> {
     }
     let rendered = diagrams
         .iter()
-        .map(|d| render_one(d, format, args))
+        .map(|d| render_one(d, format, args, &source.name))
         .collect::<Result<Vec<Content<'_>>, CliError>>()?;
     match output {
         None => stream_stdout(&join(rendered, format)),
@@ -179,6 +228,7 @@ fn render_one<'a>(
     d: &'a Diagram,
     format: Format,
     args: &'a RenderArgs,
+    name: &str,
 ) -> Result<Content<'a>, CliError> {
     let text = |write: fn(&mut dyn Write, &Diagram, &RenderArgs) -> std::io::Result<()>| {
         Content::Stream(Box::new(move |out: &mut dyn Write| write(out, d, args)))
@@ -190,17 +240,40 @@ fn render_one<'a>(
         Format::Json => text(|out, d, _| write_json(out, &d.graph, d.root)),
         Format::Shape => text(|out, d, _| write_shape(out, &d.graph, d.root)),
         Format::Svg => Content::Bytes(args.view.svg_of(d)?.into_bytes()),
-        Format::Png => Content::Bytes(png(&args.view.svg_of(d)?, args.scale)?),
+        Format::Png => Content::Bytes(png(&args.view.svg_of(d)?, args.png_size())?),
+        Format::Html => {
+            let svg = args.view.svg_of(d)?;
+            let slide = Slide {
+                svg: &svg,
+                caption: &[],
+                focus: None,
+            };
+            Content::Bytes(viewer_page(name, &d.graph, d.root, &[slide]).into_bytes())
+        }
     })
 }
 
+impl RenderArgs {
+    #[cfg(feature = "png")]
+    fn png_size(&self) -> PngSize {
+        match (self.scale, self.width) {
+            (Some(scale), _) => PngSize::Scale(scale),
+            (None, Some(width)) => PngSize::Width(width),
+            (None, None) => PngSize::Default,
+        }
+    }
+
+    #[cfg(not(feature = "png"))]
+    fn png_size(&self) {}
+}
+
 #[cfg(feature = "png")]
-fn png(svg: &str, scale: f32) -> Result<Vec<u8>, CliError> {
-    Ok(gradviz::render::png::to_png(svg, scale)?)
+fn png(svg: &str, size: PngSize) -> Result<Vec<u8>, CliError> {
+    Ok(gradviz::render::png::to_png_sized(svg, size)?)
 }
 
 #[cfg(not(feature = "png"))]
-fn png(_: &str, _: f32) -> Result<Vec<u8>, CliError> {
+fn png(_: &str, _: ()) -> Result<Vec<u8>, CliError> {
     Err(CliError::input(
         "gradviz was built without PNG support (cargo feature `png`)",
         Some("render SVG instead"),

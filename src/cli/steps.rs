@@ -10,7 +10,8 @@ use super::output::write_files;
 use super::render::select;
 use super::script_input::ScriptArgs;
 use super::view_args::ViewArgs;
-use gradviz::render::steps::{backprop_frames, html_page};
+use gradviz::render::steps::backprop_frames;
+use gradviz::render::viewer::{Slide, viewer_page};
 
 /// Arguments of `gradviz steps`.
 #[derive(Args, Debug)]
@@ -35,6 +36,7 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
     // The last diagram unless one is picked: usually the backward root.
     let chosen = select(&run.diagrams, args.diagram)?;
     let d = chosen[chosen.len() - 1];
+    args.view.check_highlight(&[d])?;
     if args.output.exists() && !args.output.is_dir() {
         return Err(CliError::usage(
             format!("`{}` is not a folder", args.output.display()),
@@ -47,21 +49,26 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
     args.view.layout_dot(d, &base)?;
     let frames = backprop_frames(&d.graph, d.root, &base);
     let dots: Vec<&str> = frames.iter().map(|f| f.dot.as_str()).collect();
-    let svgs: Vec<(String, String)> = frames
-        .iter()
-        .map(|f| f.caption.clone())
-        .zip(args.view.svgs(&dots, d.graph.len())?)
-        .collect();
+    let svgs = args.view.svgs(&dots, d.graph.len())?;
     std::fs::create_dir_all(&args.output).map_err(|source| CliError::Io {
         action: "write",
         path: args.output.clone(),
         source,
     })?;
     let title = format!("Backpropagation, step by step: {}", source.name);
+    let slides: Vec<Slide<'_>> = frames
+        .iter()
+        .zip(&svgs)
+        .map(|(f, svg)| Slide {
+            svg,
+            caption: &f.caption,
+            focus: f.current.as_deref(),
+        })
+        .collect();
     let mut files: Vec<(PathBuf, Vec<u8>)> = svgs
         .iter()
         .enumerate()
-        .map(|(i, (_, svg))| {
+        .map(|(i, svg)| {
             (
                 args.output.join(format!("frame-{:03}.svg", i + 1)),
                 svg.clone().into_bytes(),
@@ -70,7 +77,7 @@ pub fn steps(args: &StepsArgs) -> Result<(), CliError> {
         .collect();
     files.push((
         args.output.join("index.html"),
-        html_page(&title, &svgs).into_bytes(),
+        viewer_page(&title, &d.graph, d.root, &slides).into_bytes(),
     ));
     write_files(&files)?;
     let stale = remove_stale_frames(&args.output, frames.len());

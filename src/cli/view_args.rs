@@ -145,6 +145,39 @@ impl ViewArgs {
         Ok(String::from_utf8(dot).expect("DOT is UTF-8"))
     }
 
+    /// Refuses a `--highlight` label that no value of the diagrams has:
+    /// a typo would otherwise highlight nothing, silently.
+    pub fn check_highlight(&self, diagrams: &[&Diagram]) -> Result<(), CliError> {
+        let mut labels = std::collections::BTreeSet::new();
+        for d in diagrams {
+            let store = d.graph.store();
+            for id in d.graph.ancestors(d.root) {
+                let label = store.node(id).label_str();
+                if !label.is_empty() {
+                    labels.insert(label.to_owned());
+                }
+            }
+        }
+        if let Some(missing) = self.highlight.iter().find(|h| !labels.contains(*h)) {
+            let known: Vec<&str> = labels.iter().take(12).map(String::as_str).collect();
+            let more = if labels.len() > known.len() {
+                ", …"
+            } else {
+                ""
+            };
+            return Err(CliError::usage(
+                format!("no value in the diagram has the label `{missing}` (--highlight)"),
+                Some(&if known.is_empty() {
+                    "the diagram's values have no labels: set them (label='a' or v.label = 'a')"
+                        .to_owned()
+                } else {
+                    format!("its labels: {}{more}", known.join(", "))
+                }),
+            ));
+        }
+        Ok(())
+    }
+
     /// A diagram laid out as SVG with the view's options.
     pub fn svg_of(&self, d: &Diagram) -> Result<String, CliError> {
         self.svg(&self.layout_dot(d, &self.dot_options(d))?, d.graph.len())

@@ -5,7 +5,7 @@
 //! clusters).
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt::{self, Write as _};
 
 use super::style;
@@ -24,15 +24,22 @@ pub enum View {
 }
 
 /// One frame of step-by-step backpropagation: which nodes have received
-/// their gradient so far and whose chain rule runs now.
+/// their gradient so far and whose chain rule runs now. Every frame of a
+/// backward pass lays out alike (the same coordinates for every node): its
+/// grads are padded to `grad_widths`, its caption to `caption_size`, and
+/// only a frame's colours and numbers differ.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Frame {
     /// Nodes whose grad is final or being accumulated (shown in colour).
     pub reached: HashSet<ValueId>,
     /// The node whose local chain rule this frame shows.
     pub current: Option<ValueId>,
-    /// A caption drawn above the graph.
-    pub caption: String,
+    /// The caption drawn above the graph, one line per item.
+    pub caption: Vec<String>,
+    /// The lines and characters every frame's caption is padded to.
+    pub caption_size: (usize, usize),
+    /// The characters each value's grad number is padded to (right-aligned).
+    pub grad_widths: HashMap<ValueId, usize>,
 }
 
 /// How the DOT is laid out and what it shows.
@@ -147,11 +154,16 @@ fn dot_into(
         options.rankdir
     )?;
     if let Some(frame) = &options.frame {
-        write!(
-            out,
-            ", labelloc=t, label=\"{}\"",
-            quoted_text(&frame.caption)
-        )?;
+        // Left-justified lines (`\l`), padded to the same size in every
+        // frame, so that the caption never moves the graph.
+        out.write_str(", labelloc=t, labeljust=l, label=\"")?;
+        let (lines, width) = frame.caption_size;
+        for k in 0..lines.max(frame.caption.len()) {
+            let line = frame.caption.get(k).map_or("", String::as_str);
+            let pad = width.saturating_sub(line.chars().count());
+            write!(out, "{}{:pad$}\\l", quoted_text(line), "")?;
+        }
+        out.write_str("\"")?;
     }
     out.write_str("];\n")?;
     out.write_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n")?;
@@ -169,16 +181,32 @@ fn dot_into(
         out.write_str(" | data ")?;
         fixed4_into(out, node.data)?;
         if view == View::Backward {
-            out.write_str(" | grad ")?;
-            fixed4_into(out, node.grad)?;
+            match options.frame.as_ref().and_then(|f| f.grad_widths.get(&id)) {
+                // Padded (right-aligned) with escaped spaces, and an escaped
+                // space after `grad` even when no padding is needed:
+                // Graphviz widens a record field that holds one by a
+                // character, so every frame's field must hold one.
+                Some(width) => {
+                    let grad = fixed4(node.grad);
+                    let pad = width.saturating_sub(grad.chars().count());
+                    out.write_str(" | grad\\ ")?;
+                    out.write_str(&"\\ ".repeat(pad))?;
+                    escape_into(out, &grad, true)?;
+                }
+                None => {
+                    out.write_str(" | grad ")?;
+                    fixed4_into(out, node.grad)?;
+                }
+            }
         }
         out.write_str(" }\", shape=record")?;
         if let Some(frame) = &options.frame {
             if frame.current == Some(id) {
                 write!(
                     out,
-                    ", style=filled, fillcolor=\"{}\", penwidth=2",
-                    style::CURRENT
+                    ", style=filled, fillcolor=\"{}\", color=\"{}\"",
+                    style::CURRENT,
+                    style::FLOW
                 )?;
             } else if frame.reached.contains(&id) {
                 write!(out, ", style=filled, fillcolor=\"{}\"", style::REACHED)?;
@@ -229,23 +257,36 @@ fn dot_into(
             .is_some_and(|f| f.current == Some(id));
         for (position, src) in operands.iter().enumerate() {
             write!(out, "  n{} -> n{n}_op", traced.id(*src))?;
-            let labelled = options.edge_grads && (options.frame.is_none() || current);
             let mut attrs = Vec::new();
-            if let (true, Some(local)) = (labelled, local) {
+            if let (true, Some(local)) = (options.edge_grads, local) {
                 let d = local[position];
-                let text = format!(
-                    "∂{}/∂{} = {}\n{} × {} = {}",
-                    names.get(id),
-                    names.get(*src),
+                let mut text = format!(
+                    "∂{}/∂{} = {}",
+                    operand_name(names.get(id)),
+                    operand_name(names.get(*src)),
                     fixed4(d),
-                    fixed4(node.grad),
-                    fixed4(d),
-                    fixed4(node.grad * d)
                 );
-                attrs.push(format!("label=\"{}\"", quoted_text(&text)));
+                // A frame's grads change from frame to frame: its edges
+                // show the local derivative alone (the caption shows the
+                // flow), so that every frame lays out alike.
+                if options.frame.is_none() {
+                    let _ = write!(
+                        text,
+                        "\n{} × {} = {}",
+                        fixed4(node.grad),
+                        fixed4(d),
+                        fixed4(node.grad * d)
+                    );
+                }
+                // `decorate` underlines the label and joins it to its edge:
+                // with several edges side by side, each label says which
+                // one it belongs to.
+                attrs.push(format!("label=\"{}\", decorate=true", quoted_text(&text)));
             }
             if current {
-                attrs.push(format!("color=\"{}\", penwidth=2", style::FLOW));
+                // Colour only: a wider pen would move the arrowheads, and
+                // every frame must draw alike.
+                attrs.push(format!("color=\"{}\"", style::FLOW));
             }
             if !attrs.is_empty() {
                 write!(out, " [{}]", attrs.join(", "))?;
@@ -412,6 +453,20 @@ fn write_clusters<T>(
         clusters.write(out, *r, 1)?;
     }
     Ok(())
+}
+
+/// A name as it reads after `∂`: a compound label (`x1*w1 + x2*w2`) is put
+/// in parentheses, so that `∂o/∂(x1*w1 + x2*w2)` cannot be misread; a plain
+/// name (`x1`, `n.w`, `v3`) is kept as it is.
+pub(crate) fn operand_name(name: &str) -> Cow<'_, str> {
+    let plain = name
+        .chars()
+        .all(|c| c.is_alphanumeric() || c == '_' || c == '.' || c == '\'');
+    if plain && !name.is_empty() {
+        Cow::Borrowed(name)
+    } else {
+        Cow::Owned(format!("({name})"))
+    }
 }
 
 /// The names used in the diagram: labels (borrowed from the graph, never

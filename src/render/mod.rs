@@ -13,6 +13,7 @@ pub mod shape;
 pub mod steps;
 pub(crate) mod style;
 pub mod svg;
+pub mod viewer;
 
 use std::fmt;
 use std::io;
