@@ -117,3 +117,69 @@ fn it_has_the_cluster_structure_of_the_built_in_models_graph() {
     let collapsed = ok(&["render", "fixtures/lecture_mlp.py", "--collapse"]);
     assert_eq!(collapsed.matches("shape=box").count(), 9, "{collapsed}");
 }
+
+/// The collapsed view of the lecture's MLP, as a snapshot: one box per
+/// neuron in order down each layer (an invisible chain keeps it), the
+/// layer-to-layer connections as one bundle each, labelled with the count.
+/// And the moons model of `train`: its inputs drawn, each fed to the whole
+/// first layer by one edge.
+#[test]
+fn collapsed_models_keep_order_draw_inputs_and_bundle_dense_layers() {
+    let dot = ok(&["render", "fixtures/lecture_mlp.py", "--collapse"]);
+    common::snapshot("lecture_mlp.collapsed.dot", &dot);
+    assert!(dot.contains("{ rank=same; g5 -> g4 -> g3 -> g2 [style=invis]; }"));
+    assert!(dot.contains(
+        "g3 -> g8 [ltail=cluster_g1, lhead=cluster_g6, label=\"4 × 4 = 16 connections\", penwidth=2.5];"
+    ));
+    assert!(dot.contains("label=\"4 × 1 = 4 connections\""));
+    // Top to bottom, the chain runs the other way.
+    let tb = ok(&[
+        "render",
+        "fixtures/lecture_mlp.py",
+        "--collapse",
+        "--rankdir",
+        "TB",
+    ]);
+    assert!(tb.contains("{ rank=same; g2 -> g3 -> g4 -> g5 [style=invis]; }"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().to_str().unwrap();
+    ok(&["train", "moons", "--steps", "1", "--quiet", "-o", out]);
+    let svg = std::fs::read_to_string(dir.path().join("model-collapsed.svg")).unwrap();
+    for text in [
+        ">x0<",
+        ">x1<",
+        ">to all 16<",
+        ">16 × 16 = 256 connections<",
+        ">16 × 1 = 16 connections<",
+    ] {
+        assert!(svg.contains(text), "{text} in the collapsed model");
+    }
+    // Neurons 0, 1, 2, … from top to bottom in the first layer (boxes
+    // g1 … g16: the layer is group 0).
+    let doc = roxmltree::Document::parse_with_options(
+        &svg,
+        roxmltree::ParsingOptions {
+            allow_dtd: true,
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    let mut first_layer: Vec<(f64, usize)> = doc
+        .descendants()
+        .filter(|n| n.attribute("class") == Some("node"))
+        .filter_map(|n| {
+            let title = n.children().find(|c| c.has_tag_name("title"))?.text()?;
+            let g: usize = title.strip_prefix('g')?.parse().ok()?;
+            if !(1..=16).contains(&g) {
+                return None;
+            }
+            let text = n.children().find(|c| c.has_tag_name("text"))?;
+            let k = text.text()?.strip_prefix("neuron ")?.parse().ok()?;
+            Some((text.attribute("y")?.parse().ok()?, k))
+        })
+        .collect();
+    first_layer.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let first_layer: Vec<usize> = first_layer.into_iter().map(|(_, k)| k).collect();
+    assert_eq!(first_layer, (0..16).collect::<Vec<_>>(), "drawn in order");
+}

@@ -100,6 +100,9 @@ fn moons_demo_reaches_100_percent() {
         "a cluster per layer"
     );
     assert!(collapsed.len() * 5 < model.len(), "much smaller");
+    // The whole model in the viewer, to pan, zoom and search.
+    let page = read("model.html");
+    assert!(page.contains("id=\"gv-search\"") && page.contains(">layer 2<"));
 }
 
 #[test]

@@ -9,9 +9,10 @@ use indicatif::{ProgressBar, ProgressStyle};
 
 use super::CliError;
 use super::output::write_files;
-use gradviz::nn::Module;
+use gradviz::nn::{Input, Module};
 use gradviz::render::plot;
 use gradviz::render::svg::{Engine, to_svg};
+use gradviz::render::viewer::{Slide, viewer_page};
 use gradviz::render::{DotOptions, View, to_dot};
 use gradviz::train::{self, Config, Step, Trained, data};
 
@@ -156,10 +157,14 @@ fn write_plots(
         .map_err(plot_err)?;
         files.push((dir.join("boundary.svg"), svg.into_bytes()));
     }
-    // The model's graph for the first sample, a cluster per neuron and layer.
-    let root = trained
-        .model
-        .forward_numbers(&trained.graph, &dataset.xs[0])[0];
+    // The model's graph for the first sample, a cluster per neuron and layer,
+    // its inputs drawn as values `x0`, `x1`, … outside every cluster.
+    let inputs: Vec<Input<'_>> = dataset.xs[0]
+        .iter()
+        .enumerate()
+        .map(|(i, x)| Input::Value(trained.graph.value(*x).with_label(&format!("x{i}"))))
+        .collect();
+    let root = trained.model.forward(&trained.graph, &inputs)[0];
     let options = DotOptions {
         view: Some(View::Forward),
         ..DotOptions::default()
@@ -170,12 +175,23 @@ fn write_plots(
         ..options
     };
     let small = to_dot(&trained.graph, root.id(), &collapsed);
+    let model_svg = to_svg(&dot, Engine::Embedded)?;
+    // The whole model is too large for any page as a picture: the viewer
+    // pans and zooms it and finds values by label.
+    let page = viewer_page(
+        "the model on the first sample",
+        &trained.graph,
+        root.id(),
+        &[Slide {
+            svg: &model_svg,
+            caption: &[],
+            focus: None,
+        }],
+    );
     trained.graph.clear_except(&trained.model.parameters());
     files.push((dir.join("model.dot"), dot.clone().into_bytes()));
-    files.push((
-        dir.join("model.svg"),
-        to_svg(&dot, Engine::Embedded)?.into_bytes(),
-    ));
+    files.push((dir.join("model.svg"), model_svg.into_bytes()));
+    files.push((dir.join("model.html"), page.into_bytes()));
     files.push((
         dir.join("model-collapsed.svg"),
         to_svg(&small, Engine::Embedded)?.into_bytes(),

@@ -70,7 +70,7 @@ pub struct DotOptions {
 /// 40-step chain with the system `dot`, 11.5 s embedded — and 1 s or 0.3 s
 /// with the cap; the diagrams of the fixtures and of an MLP come out
 /// byte-identical with or without it.
-const NSLIMIT: &str = "nslimit=2";
+pub(crate) const NSLIMIT: &str = "nslimit=2";
 
 /// The DOT of `root` and all its ancestors.
 ///
@@ -126,7 +126,7 @@ fn dot_into(
     options: &DotOptions,
 ) -> fmt::Result {
     if options.collapse && graph.has_groups() {
-        return out.write_str(&collapsed(graph, root, options));
+        return out.write_str(&super::collapsed::to_collapsed_dot(graph, root, options));
     }
     let traced = Traced::new(graph, root);
     let g = graph.store();
@@ -302,95 +302,10 @@ fn dot_into(
     out.write_str("}\n")
 }
 
-/// The collapsed view: one box per innermost group (with how many values it
-/// holds), the ungrouped values as records, and one edge per connection.
-fn collapsed(graph: &Graph, root: ValueId, options: &DotOptions) -> String {
-    let traced = Traced::new(graph, root);
-    let g = graph.store();
-    let mut out = String::new();
-    out.push_str("digraph {\n");
-    let _ = writeln!(
-        out,
-        "  graph [rankdir={}, fontname=\"Courier\", fontsize=12, nodesep=0.25, ranksep=0.35, {NSLIMIT}];",
-        options.rankdir
-    );
-    out.push_str("  node [fontname=\"Courier\", fontsize=12, color=\"#444444\"];\n");
-    out.push_str("  edge [color=\"#555555\", arrowsize=0.7];\n");
-    let mut sizes: BTreeMap<GroupId, usize> = BTreeMap::new();
-    for &id in &traced.ids {
-        if let Some(gr) = graph.group_of(id) {
-            *sizes.entry(gr).or_default() += 1;
-        }
-    }
-    let mut by_group: BTreeMap<Option<GroupId>, String> = BTreeMap::new();
-    for (gr, n) in &sizes {
-        let name = graph.group(*gr).name;
-        let stmt = format!(
-            "  g{} [label=\"{}\\n{n} values\", shape=box, style=\"rounded,filled\", fillcolor=\"#eeeeee\"];\n",
-            gr.index(),
-            quoted_text(&name)
-        );
-        by_group
-            .entry(graph.group(*gr).parent)
-            .or_default()
-            .push_str(&stmt);
-    }
-    let end = |id: ValueId| match graph.group_of(id) {
-        Some(gr) => format!("g{}", gr.index()),
-        None => format!("n{}", traced.id(id)),
-    };
-    let mut edges = std::collections::BTreeSet::new();
-    for &id in &traced.ids {
-        if graph.group_of(id).is_some() {
-            for src in g.operands(id) {
-                if graph.group_of(src) != graph.group_of(id) {
-                    edges.insert((end(src), end(id)));
-                }
-            }
-            continue;
-        }
-        let node = g.node(id);
-        let n = traced.id(id);
-        let _ = writeln!(
-            by_group.entry(None).or_default(),
-            "  n{n} [label=\"{{ {} | data {} }}\", shape=record];",
-            record_text(node.label_str()),
-            fixed4(node.data)
-        );
-        if let Some(op) = node.op {
-            let _ = writeln!(
-                by_group.entry(None).or_default(),
-                "  n{n}_op [label=\"{}\", shape=ellipse, margin=\"0.04,0.02\", height=0.3, fontsize=11];\n  n{n}_op -> n{n};",
-                quoted_text(&op.name())
-            );
-            for src in g.operands(id) {
-                edges.insert((end(src), format!("n{n}_op")));
-            }
-        }
-    }
-    if let Some(top) = by_group.remove(&None) {
-        out.push_str(&top);
-    }
-    let by_group: BTreeMap<GroupId, String> = by_group
-        .into_iter()
-        .filter_map(|(g, stmts)| Some((g?, stmts)))
-        .collect();
-    let _ = write_clusters(&mut out, graph, &by_group, &|out, stmts: &String, pad| {
-        stmts
-            .lines()
-            .try_for_each(|line| writeln!(out, "{pad}{line}"))
-    });
-    for (a, b) in edges {
-        let _ = writeln!(out, "  {a} -> {b};");
-    }
-    out.push_str("}\n");
-    out
-}
-
 /// Writes nested `subgraph cluster_gN` blocks for the groups that have
 /// members in the diagram; `emit` writes a group's members, each line
 /// starting with the padding it is given.
-fn write_clusters<T>(
+pub(crate) fn write_clusters<T>(
     out: &mut dyn fmt::Write,
     graph: &Graph,
     members: &BTreeMap<GroupId, T>,

@@ -3,6 +3,7 @@
 //! step-by-step backprop frames. Each returns bytes and never writes: the
 //! caller decides where they go.
 
+pub(crate) mod collapsed;
 pub mod dot;
 pub mod json;
 pub mod notebook;
