@@ -366,3 +366,28 @@ fn gradcheck_of_a_large_graph_says_how_long_and_stops_at_the_timeout() {
         "stopped near the timeout, not at the end: {took} s"
     );
 }
+
+/// An unlabelled value has one name everywhere: `vN`, N its id in the
+/// diagram (as in the JSON and shape text), whatever else the script made
+/// first — in gradcheck, the chain-rule labels, the shape text and steps.
+#[test]
+fn unlabelled_values_are_named_alike_by_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("un.py");
+    std::fs::write(
+        &script,
+        "junk = Value(9.0)\nother = junk * 2\na = Value(2.0)\nb = a * a\nb.backward()\n",
+    )
+    .unwrap();
+    let s = script.to_str().unwrap();
+    let check = ok(&["gradcheck", s, "--no-auto-labels"]);
+    assert!(check.lines().nth(1).unwrap().starts_with("v0 "), "{check}");
+    let dot = ok(&["render", s, "--no-auto-labels", "--chain-rule"]);
+    assert!(dot.contains("∂v1/∂v0 = 2.0000"), "{dot}");
+    let shape = ok(&["render", s, "--no-auto-labels", "-f", "shape"]);
+    assert_eq!(shape, "v0 = leaf\nv1 = v0 * v0\n");
+    let steps = dir.path().join("steps");
+    ok(&["steps", s, "--no-auto-labels", "-o", steps.to_str().unwrap()]);
+    let frame = std::fs::read_to_string(steps.join("frame-002.svg")).unwrap();
+    assert!(frame.contains("v0.grad += ∂v1/∂v0 × v1.grad"), "steps");
+}
