@@ -786,69 +786,76 @@ fn render_viewer_works_in_headless_chromium() {
     }
 }
 
-/// The README as a page 880 px wide (GitHub's column): every picture it
-/// shows, scaled to fit, has text at least 9 px tall.
+/// The README and the worked lecture (`docs/lecture.md`) as pages 880 px
+/// wide (GitHub's column): every picture they show, scaled to fit, has text
+/// at least 9 px tall.
 #[test]
 fn readme_pictures_are_readable_at_page_width() {
     let Some((chromium, chromedriver)) = tools() else {
         return;
     };
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let markdown = std::fs::read_to_string(root.join("README.md")).expect("README.md");
-    let mut body = String::new();
-    pulldown_cmark::html::push_html(&mut body, pulldown_cmark::Parser::new(&markdown));
-    let page = format!(
-        "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><base href=\"file://{}/\">\
-         <style>body {{ width: 880px; margin: 0 auto; font: 16px sans-serif; }} \
-         img {{ max-width: 100%; }}</style></head><body>{body}</body></html>",
-        root.display()
-    );
     let dir = root.join("target/browser");
     std::fs::create_dir_all(&dir).expect("target/browser");
-    let file = dir.join("readme.html");
-    std::fs::write(&file, page).expect("write the page");
-
-    // The smallest text of each picture, in SVG units, and its width in
-    // those units.
-    let mut pictures = Vec::new();
-    for (at, _) in markdown.match_indices("](docs/images/") {
-        let rest = &markdown[at + 2..];
-        let src = &rest[..rest.find(')').expect("a closed link")];
-        let svg = std::fs::read_to_string(root.join(src)).expect("the picture");
-        let smallest = svg
-            .match_indices("font-size=\"")
-            .map(|(i, m)| {
-                let v = &svg[i + m.len()..];
-                v[..v.find('"').unwrap()].parse::<f64>().unwrap()
-            })
-            .fold(f64::INFINITY, f64::min);
-        let view_box = svg
-            .split("viewBox=\"")
-            .nth(1)
-            .and_then(|v| v.split('"').next())
-            .expect("a viewBox");
-        let width: f64 = view_box.split_whitespace().nth(2).unwrap().parse().unwrap();
-        pictures.push((src.to_owned(), smallest, width));
-    }
-    assert!(pictures.len() >= 3, "the README's pictures: {pictures:?}");
-
     let driver = Driver::start(&chromium, &chromedriver);
-    driver.goto(&format!("file://{}", file.display()));
-    for (src, smallest, width) in &pictures {
-        let shown = wait_for("the picture to load", UI_TIMEOUT, || {
-            let v = driver.exec(
-                "const img = Array.from(document.images).find(i => i.getAttribute('src') === arguments[0]);
-                 return img && img.complete && img.naturalWidth > 0 ? img.clientWidth : null;",
-                json!([src]),
-            );
-            v.as_f64().ok_or_else(|| format!("{src}: {v}"))
-        });
-        let px = smallest * shown / width;
-        println!("{src}: shown {shown} px wide, smallest text {px:.1} px");
-        assert!(
-            px >= 9.0,
-            "{src}: its smallest text is {px:.1} px at 880 px"
+    for (doc, folder) in [("README.md", ""), ("docs/lecture.md", "docs/")] {
+        let markdown = std::fs::read_to_string(root.join(doc)).expect("the page");
+        let mut body = String::new();
+        pulldown_cmark::html::push_html(&mut body, pulldown_cmark::Parser::new(&markdown));
+        let page = format!(
+            "<!DOCTYPE html><html><head><meta charset=\"utf-8\"><base href=\"file://{}/{folder}\">\
+             <style>body {{ width: 880px; margin: 0 auto; font: 16px sans-serif; }} \
+             img {{ max-width: 100%; }}</style></head><body>{body}</body></html>",
+            root.display()
         );
+        let name = doc.replace('/', "-").replace(".md", "");
+        let file = dir.join(format!("{name}.html"));
+        std::fs::write(&file, page).expect("write the page");
+
+        // The smallest text of each picture, in SVG units, and its width in
+        // those units.
+        let mut pictures = Vec::new();
+        for (at, _) in markdown.match_indices("](") {
+            let rest = &markdown[at + 2..];
+            let src = &rest[..rest.find(')').unwrap_or(0)];
+            if !src.ends_with(".svg") || src.contains("://") {
+                continue;
+            }
+            let svg = std::fs::read_to_string(root.join(folder).join(src)).expect("the picture");
+            let smallest = svg
+                .match_indices("font-size=\"")
+                .map(|(i, m)| {
+                    let v = &svg[i + m.len()..];
+                    v[..v.find('"').unwrap()].parse::<f64>().unwrap()
+                })
+                .fold(f64::INFINITY, f64::min);
+            let view_box = svg
+                .split("viewBox=\"")
+                .nth(1)
+                .and_then(|v| v.split('"').next())
+                .expect("a viewBox");
+            let width: f64 = view_box.split_whitespace().nth(2).unwrap().parse().unwrap();
+            pictures.push((src.to_owned(), smallest, width));
+        }
+        assert!(pictures.len() >= 3, "{doc}'s pictures: {pictures:?}");
+
+        driver.goto(&format!("file://{}", file.display()));
+        for (src, smallest, width) in &pictures {
+            let shown = wait_for("the picture to load", UI_TIMEOUT, || {
+                let v = driver.exec(
+                    "const img = Array.from(document.images).find(i => i.getAttribute('src') === arguments[0]);
+                     return img && img.complete && img.naturalWidth > 0 ? img.clientWidth : null;",
+                    json!([src]),
+                );
+                v.as_f64().ok_or_else(|| format!("{src}: {v}"))
+            });
+            let px = smallest * shown / width;
+            println!("{doc}: {src}: shown {shown} px wide, smallest text {px:.1} px");
+            assert!(
+                px >= 9.0,
+                "{doc}: {src}: its smallest text is {px:.1} px at 880 px"
+            );
+        }
+        driver.screenshot(&name);
     }
-    driver.screenshot("readme");
 }

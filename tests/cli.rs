@@ -387,7 +387,13 @@ fn unlabelled_values_are_named_alike_by_every_command() {
     let shape = ok(&["render", s, "--no-auto-labels", "-f", "shape"]);
     assert_eq!(shape, "v0 = leaf\nv1 = v0 * v0\n");
     let steps = dir.path().join("steps");
-    ok(&["steps", s, "--no-auto-labels", "-o", steps.to_str().unwrap()]);
+    ok(&[
+        "steps",
+        s,
+        "--no-auto-labels",
+        "-o",
+        steps.to_str().unwrap(),
+    ]);
     let frame = std::fs::read_to_string(steps.join("frame-002.svg")).unwrap();
     assert!(frame.contains("v0.grad += ∂v1/∂v0 × v1.grad"), "steps");
 }

@@ -48,12 +48,14 @@ fn outputs_that_are_not_regular_files_are_never_read() {
     std::fs::write(&md, "# t\n\n```micrograd\na = Value(2.0)\n```\n").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_gradviz"))
         .args(["notes", md.to_str().unwrap(), "-o", "/dev/stdout"])
-        .current_dir(root())
+        .current_dir(dir.path())
         .stdin(Stdio::null())
         .output()
         .expect("gradviz runs");
     assert_eq!(out.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&out.stdout).contains("gradviz-"));
+    // The diagram goes beside the current folder, as for stdout.
+    assert!(dir.path().join("gradviz-assets").is_dir());
 }
 
 /// The file's bytes, to check it is untouched.

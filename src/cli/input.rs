@@ -113,6 +113,19 @@ fn remember(meta: &std::fs::Metadata, path: &Path) {
     }
 }
 
+/// Takes the file at `path` off the register: the one input a command may
+/// write over on purpose (`notes IN.md -o IN.md` rewrites its notes in
+/// place, idempotently). Any other file it read stays protected.
+pub fn may_overwrite(path: &Path) {
+    let Ok(meta) = std::fs::metadata(path) else {
+        return;
+    };
+    let id = identity(&meta);
+    if let Ok(mut read) = READ.lock() {
+        read.retain(|(dev, ino, _)| (*dev, *ino) != id);
+    }
+}
+
 /// The input of this command that the file at `path` is (through any
 /// links or hard links), if it is one.
 pub fn input_at(path: &Path) -> Option<PathBuf> {

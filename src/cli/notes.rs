@@ -80,9 +80,13 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
         blocks,
     } = process_with(&text, &embed, &args.run.options(), &draw)
         .map_err(|e| notes_error(&name, e))?;
+    // Assets go beside the output file; beside the current folder for
+    // stdout or a stream (`-o /dev/stdout`), never into `/dev`.
     let base = match &args.output {
-        Some(out) => out.parent().map(Path::to_path_buf).unwrap_or_default(),
-        None => PathBuf::new(),
+        Some(out) if !super::output::is_stream(out) => {
+            out.parent().map(Path::to_path_buf).unwrap_or_default()
+        }
+        _ => PathBuf::new(),
     };
     let dir = base.join(&args.assets);
     // Unchanged diagrams keep their files (names are content hashes).
@@ -100,6 +104,11 @@ pub fn notes(args: &NotesArgs) -> Result<(), CliError> {
     }
     match &args.output {
         Some(out) => {
+            // In place is the way notes are kept: the notes file itself may
+            // be written over (its blocks' assets and scripts may not).
+            if !stdin && super::input::input_at(out).is_some_and(|i| i == args.input) {
+                super::input::may_overwrite(out);
+            }
             if !super::input::holds(out, markdown.as_bytes()) {
                 files.push((out.clone(), markdown.into_bytes()));
             }
