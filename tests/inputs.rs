@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
-use common::{root, run_measured};
+use common::run_measured;
 
 #[test]
 fn an_input_that_never_ends_is_an_error_in_bounded_memory() {
