@@ -443,3 +443,29 @@ fn errors_in_quotes_and_list_items_point_at_the_file_columns() {
         r.stderr
     );
 }
+
+/// `notes IN.md -o IN.md` rewrites the notes in place — the way notes are
+/// kept — though no command may write over its inputs otherwise: a block's
+/// diagram may not land on the notes file, and a second run changes nothing.
+#[test]
+fn notes_rewrite_their_own_file_in_place() {
+    let dir = tempfile::tempdir().unwrap();
+    let md = dir.path().join("n.md");
+    std::fs::write(&md, "# t\n\n```micrograd\na = Value(2.0, label='a')\nb = a * a\nb.backward()\nprint(a.grad)\n```\n").unwrap();
+    let m = md.to_str().unwrap();
+    let first = gradviz(&["notes", m, "-o", m]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let text = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        text.contains("<!-- gradviz:begin") && text.contains("4.0"),
+        "{text}"
+    );
+    let again = gradviz(&["notes", m, "-o", m]);
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stderr.contains("0 file(s) written"),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(std::fs::read_to_string(&md).unwrap(), text, "idempotent");
+}
