@@ -139,7 +139,15 @@ fn gradient_colours_and_highlights() {
         dot.contains("fillcolor=\"#ffffff\""),
         "w2.grad = 0 is white"
     );
-    assert!(dot.contains("subgraph cluster_legend"));
+    assert!(
+        dot.contains(">gradient (symmetric log)<"),
+        "a legend that names the scale: {dot}"
+    );
+    // On the symmetric-log scale 0.5 next to 1.5 is a clear mid blue.
+    assert!(
+        dot.contains("n1 [label=\"{ x2 | data 0.0000 | grad 0.5000 }\", shape=record, style=filled, fillcolor=\"#7db5d6\"];"),
+        "{dot}"
+    );
     let huge = ok_stdin_dot(
         "a = Value(1e4)\nb = a * a * a\nb.backward()\n",
         &["--color"],

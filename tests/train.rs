@@ -82,8 +82,18 @@ fn moons_demo_reaches_100_percent() {
         doc.descendants()
             .filter(|n| n.has_tag_name("circle"))
             .count(),
-        100
+        100 + 2,
+        "the points and the class legend's two dots"
     );
+    let texts: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("text"))
+        .filter_map(|n| n.text())
+        .map(str::trim)
+        .collect();
+    for label in ["x1", "x2", "class -1", "class +1", "score = 0"] {
+        assert!(texts.contains(&label), "{label} in {texts:?}");
+    }
     let model = read("model.svg");
     roxmltree::Document::parse_with_options(&model, options()).unwrap();
     assert_eq!(
