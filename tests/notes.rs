@@ -155,11 +155,15 @@ fn notes_take_the_script_runners_options() {
     )
     .unwrap();
     let md = input.to_str().unwrap();
-    let labelled = ok(&["notes", md]);
+    // To stdout, the diagrams go to --assets: keep them in the temporary
+    // folder, not the repository's.
+    let assets = dir.path().join("assets");
+    let assets = assets.to_str().unwrap();
+    let labelled = ok(&["notes", md, "--assets", assets]);
     assert!(labelled.contains("```text\ny\n```"), "{labelled}");
-    let plain = ok(&["notes", md, "--no-auto-labels"]);
+    let plain = ok(&["notes", md, "--no-auto-labels", "--assets", assets]);
     assert!(plain.contains("```text\n\n```"), "{plain}");
-    let r = gradviz(&["notes", md, "--max-nodes", "2"]);
+    let r = gradviz(&["notes", md, "--max-nodes", "2", "--assets", assets]);
     assert_eq!(r.code, 1, "{}", r.stderr);
     assert!(r.stderr.contains("--max-nodes"), "{}", r.stderr);
     assert!(
