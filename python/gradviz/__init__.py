@@ -16,7 +16,7 @@ line: ``.svg()``, ``.png()``, ``.dot()``, ``.json()``, ``.shape()``,
 
 from ._gradviz import Diagram, _build
 
-__all__ = ["Diagram", "draw_dot"]
+__all__ = ["Diagram", "Steps", "draw_dot", "steps"]
 
 #: The most values ``draw_dot`` traces (as the command line's --max-nodes).
 MAX_VALUES = 5_000_000
@@ -58,6 +58,55 @@ def draw_dot(
         highlight=[str(h) for h in highlight],
         collapse=bool(collapse),
     )
+
+
+def steps(root, *, rankdir="LR", chain_rule=False):
+    """The step-by-step backprop player for ``root``: one frame per
+    chain-rule step of a fresh backward pass (``root``'s own grads are not
+    changed), all laid out alike, in the interactive viewer. Shows inline
+    in Jupyter; ``.save("steps.html")`` writes the page."""
+    return Steps(draw_dot(root, rankdir=rankdir, chain_rule=chain_rule).steps_html())
+
+
+class Steps:
+    """A steps page: ``.html()`` is the page, ``.save(path)`` writes it, and
+    Jupyter shows it in a frame of the notebook."""
+
+    def __init__(self, page):
+        self._page = page
+
+    def html(self):
+        """The page: self-contained HTML, no network."""
+        return self._page
+
+    def save(self, path):
+        """Writes the page to ``path``, atomically."""
+        import os
+        import tempfile
+
+        path = os.fspath(path)
+        folder = os.path.dirname(path) or "."
+        fd, tmp = tempfile.mkstemp(prefix=".gradviz-", dir=folder)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                f.write(self._page)
+            os.replace(tmp, path)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+
+    def _repr_html_(self):
+        import html
+
+        # The page is a whole document: in a frame, its styles and script
+        # stay out of the notebook's.
+        return (
+            '<iframe style="width: 100%; height: 640px; border: 1px solid #ddd" '
+            f'srcdoc="{html.escape(self._page, quote=True)}"></iframe>'
+        )
+
+    def __repr__(self):
+        return f"<gradviz.Steps page of {len(self._page)} characters>"
 
 
 def _number(value, what, obj):

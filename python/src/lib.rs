@@ -8,7 +8,8 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use gradviz::render::png::{PngSize, to_png_sized};
-use gradviz::render::svg::{Engine, check_layout_size, to_svg_within};
+use gradviz::render::steps::backprop_frames;
+use gradviz::render::svg::{Engine, check_layout_size, to_svg_until, to_svg_within};
 use gradviz::render::viewer::{Slide, viewer_page};
 use gradviz::render::{DotOptions, RankDir, View, to_dot, to_json, to_shape};
 use gradviz::{Exponent, Graph, Op, ValueId};
@@ -184,6 +185,35 @@ impl Diagram {
             focus: None,
         };
         Ok(viewer_page("gradviz", &self.graph, self.root, &[slide]))
+    }
+
+    /// The step-by-step backprop player for this diagram's root, as one
+    /// self-contained page (what `gradviz steps` writes as index.html):
+    /// one frame per chain-rule step, all laid out alike.
+    fn steps_html(&self) -> PyResult<String> {
+        check_layout_size(self.graph.len(), MAX_LAYOUT_VALUES).map_err(render_err)?;
+        let frames = backprop_frames(&self.graph, self.root, &self.options);
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(LAYOUT_TIMEOUT);
+        let svgs = frames
+            .iter()
+            .map(|f| to_svg_until(&f.dot, Engine::Embedded, deadline, LAYOUT_TIMEOUT))
+            .collect::<Result<Vec<String>, _>>()
+            .map_err(render_err)?;
+        let slides: Vec<Slide<'_>> = frames
+            .iter()
+            .zip(&svgs)
+            .map(|(f, svg)| Slide {
+                svg,
+                caption: &f.caption,
+                focus: f.current.as_deref(),
+            })
+            .collect();
+        Ok(viewer_page(
+            "Backpropagation, step by step",
+            &self.graph,
+            self.root,
+            &slides,
+        ))
     }
 
     /// Jupyter shows the SVG inline.

@@ -289,3 +289,19 @@ def test_no_graphviz_needed():
     if os.environ.get("GRADVIZ_REQUIRE_NO_DOT") == "1":
         assert shutil.which("dot") is None, "these tests must run without Graphviz on PATH"
     assert gradviz.Diagram is type(draw_dot(LectureValue(1.0)))
+
+
+def test_steps_page_plays_a_fresh_backward_pass(tmp_path):
+    o = run_program(LectureValue)
+    grads = o.grad
+    s = gradviz.steps(o)
+    page = s.html()
+    # start, one frame per op node, done: the neuron with exp has 11 ops.
+    assert page.count('<figure class="frame"') > 10
+    assert 'id="play"' in page and "https://" not in page
+    assert "chain rule at" in page
+    assert o.grad == grads, "the objects' grads are left alone"
+    s.save(tmp_path / "steps.html")
+    assert (tmp_path / "steps.html").read_text() == page
+    frame = s._repr_html_()
+    assert frame.startswith("<iframe") and "&lt;figure" in frame
