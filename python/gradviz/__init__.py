@@ -14,9 +14,9 @@ line: ``.svg()``, ``.png()``, ``.dot()``, ``.json()``, ``.shape()``,
 ``.html()`` and ``.save(path)``.
 """
 
-from ._gradviz import Diagram, _build
+from ._gradviz import Diagram, Value, _build, _draw_value
 
-__all__ = ["Diagram", "Steps", "draw_dot", "steps"]
+__all__ = ["Diagram", "Steps", "Value", "draw_dot", "nn", "steps"]
 
 #: The most values ``draw_dot`` traces (as the command line's --max-nodes).
 MAX_VALUES = 5_000_000
@@ -44,13 +44,7 @@ def draw_dot(
     """
     if isinstance(highlight, str):
         highlight = (highlight,)
-    ops, operands, data, grad, labels = _trace(root)
-    return _build(
-        ops,
-        operands,
-        data,
-        grad,
-        labels,
+    options = dict(
         rankdir=str(rankdir),
         view=view,
         chain_rule=bool(chain_rule),
@@ -58,6 +52,11 @@ def draw_dot(
         highlight=[str(h) for h in highlight],
         collapse=bool(collapse),
     )
+    if isinstance(root, Value):
+        # gradviz's own values: in creation order, as the command line.
+        return _draw_value(root, **options)
+    ops, operands, data, grad, labels = _trace(root)
+    return _build(ops, operands, data, grad, labels, **options)
 
 
 def steps(root, *, rankdir="LR", chain_rule=False):
@@ -234,3 +233,6 @@ def _trace(root):
         label = getattr(obj, "label", "")
         labels.append("" if label is None else str(label))
     return ops, operands, data, grad, labels
+
+
+from . import nn  # noqa: E402  (nn builds on Value)

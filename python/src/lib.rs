@@ -4,6 +4,8 @@
 //! line draw it: the same DOT, SVG and PNG, byte for byte, for the same
 //! graph. No system Graphviz: the layout runs in-process.
 
+mod value;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -34,7 +36,7 @@ pub struct Diagram {
 
 /// micrograd's `_op` as a gradviz op: `+`, `*`, `**k`, `tanh`, `exp`,
 /// `ReLU`.
-fn parse_op(op: &str) -> PyResult<Op> {
+pub(crate) fn parse_op(op: &str) -> PyResult<Op> {
     Ok(match op {
         "+" => Op::Add,
         "*" => Op::Mul,
@@ -80,17 +82,7 @@ fn _build(
     if n == 0 || [operands.len(), data.len(), grad.len(), labels.len()] != [n; 4] {
         return Err(PyValueError::new_err("a traced graph of mismatched parts"));
     }
-    let rankdir: RankDir = rankdir.parse().map_err(PyValueError::new_err)?;
-    let view = match view {
-        None => None,
-        Some("forward") => Some(View::Forward),
-        Some("backward") => Some(View::Backward),
-        Some(other) => {
-            return Err(PyValueError::new_err(format!(
-                "view={other:?}: expected 'forward', 'backward' or None"
-            )));
-        }
-    };
+    let options = dot_options(rankdir, view, chain_rule, color, highlight, collapse)?;
     let graph = Graph::new();
     let mut ids: Vec<ValueId> = Vec::with_capacity(n);
     for i in 0..n {
@@ -126,15 +118,61 @@ fn _build(
     Ok(Diagram {
         root: ids[n - 1],
         graph,
-        options: DotOptions {
-            rankdir,
-            view,
-            edge_grads: chain_rule,
-            color,
-            highlight,
-            frame: None,
-            collapse,
-        },
+        options,
+    })
+}
+
+/// The diagram of a `gradviz.Value`: its nodes in creation order, as the
+/// command line numbers a script's.
+#[pyfunction]
+#[pyo3(signature = (root, *, rankdir, view, chain_rule, color, highlight, collapse))]
+#[allow(clippy::too_many_arguments)]
+fn _draw_value(
+    root: PyRef<'_, value::PyValue>,
+    rankdir: &str,
+    view: Option<&str>,
+    chain_rule: bool,
+    color: bool,
+    highlight: Vec<String>,
+    collapse: bool,
+) -> PyResult<Diagram> {
+    let options = dot_options(rankdir, view, chain_rule, color, highlight, collapse)?;
+    let (graph, root) = value::to_graph(&root.node);
+    Ok(Diagram {
+        graph,
+        root,
+        options,
+    })
+}
+
+/// `draw_dot`'s options, checked.
+fn dot_options(
+    rankdir: &str,
+    view: Option<&str>,
+    chain_rule: bool,
+    color: bool,
+    highlight: Vec<String>,
+    collapse: bool,
+) -> PyResult<DotOptions> {
+    let rankdir: RankDir = rankdir.parse().map_err(PyValueError::new_err)?;
+    let view = match view {
+        None => None,
+        Some("forward") => Some(View::Forward),
+        Some("backward") => Some(View::Backward),
+        Some(other) => {
+            return Err(PyValueError::new_err(format!(
+                "view={other:?}: expected 'forward', 'backward' or None"
+            )));
+        }
+    };
+    Ok(DotOptions {
+        rankdir,
+        view,
+        edge_grads: chain_rule,
+        color,
+        highlight,
+        frame: None,
+        collapse,
     })
 }
 
@@ -279,6 +317,8 @@ fn write_atomically(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
 #[pymodule]
 fn _gradviz(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<Diagram>()?;
+    m.add_class::<value::PyValue>()?;
     m.add_function(wrap_pyfunction!(_build, m)?)?;
+    m.add_function(wrap_pyfunction!(_draw_value, m)?)?;
     Ok(())
 }

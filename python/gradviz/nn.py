@@ -1,0 +1,80 @@
+"""micrograd's ``nn`` on ``gradviz.Value``: ``Module``, ``Neuron``,
+``Layer``, ``MLP``, with micrograd's interface and numbers (weights from
+Python's ``random``, so ``random.seed`` gives micrograd's models), so that a
+notebook importing ``gradviz.nn`` instead of ``micrograd.nn`` runs unchanged.
+"""
+
+import random
+
+from ._gradviz import Value
+
+__all__ = ["Module", "Neuron", "Layer", "MLP"]
+
+
+class Module:
+    """What has parameters: ``zero_grad`` and ``parameters``."""
+
+    def zero_grad(self):
+        for p in self.parameters():
+            p.grad = 0
+
+    def parameters(self):
+        return []
+
+
+class Neuron(Module):
+    """``nin`` weights in [-1, 1) and a zero bias; ReLU unless ``nonlin`` is
+    false."""
+
+    def __init__(self, nin, nonlin=True):
+        self.w = [Value(random.uniform(-1, 1)) for _ in range(nin)]
+        self.b = Value(0)
+        self.nonlin = nonlin
+
+    def __call__(self, x):
+        act = sum((wi * xi for wi, xi in zip(self.w, x)), self.b)
+        return act.relu() if self.nonlin else act
+
+    def parameters(self):
+        return self.w + [self.b]
+
+    def __repr__(self):
+        return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
+
+
+class Layer(Module):
+    """``nout`` neurons over the same ``nin`` inputs."""
+
+    def __init__(self, nin, nout, **kwargs):
+        self.neurons = [Neuron(nin, **kwargs) for _ in range(nout)]
+
+    def __call__(self, x):
+        out = [n(x) for n in self.neurons]
+        return out[0] if len(out) == 1 else out
+
+    def parameters(self):
+        return [p for n in self.neurons for p in n.parameters()]
+
+    def __repr__(self):
+        return f"Layer of [{', '.join(str(n) for n in self.neurons)}]"
+
+
+class MLP(Module):
+    """Layers of sizes ``nouts`` after ``nin`` inputs; the last is linear."""
+
+    def __init__(self, nin, nouts):
+        sz = [nin] + nouts
+        self.layers = [
+            Layer(sz[i], sz[i + 1], nonlin=i != len(nouts) - 1) for i in range(len(nouts))
+        ]
+
+    def __call__(self, x):
+        for layer in self.layers:
+            x = layer(x)
+        return x
+
+    def parameters(self):
+        return [p for layer in self.layers for p in layer.parameters()]
+
+    def __repr__(self):
+        return f"MLP of [{', '.join(str(layer) for layer in self.layers)}]"
