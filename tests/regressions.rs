@@ -600,3 +600,32 @@ fn review_compaction_does_not_hand_a_dropped_label_to_a_kept_node() {
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert_eq!(r.stdout, "''\n'b'\n");
 }
+
+/// Found by the `script` fuzz target in CI's smoke run (`super()\n`):
+/// `super()` outside every function indexed the compiler's scopes from 1
+/// to 0 and panicked. As CPython: `RuntimeError: super(): no arguments`
+/// where no function encloses it, `__class__ cell not found` in a function
+/// outside a class — raised when it runs, not when it is compiled.
+#[test]
+fn fuzz_super_outside_a_method_is_a_runtime_error_when_it_runs() {
+    for (script, message) in [
+        ("super()\n", "no arguments"),
+        ("class A:\n    super()\n", "no arguments"),
+        (
+            "def f(x):\n    return super()\nprint(1)\nf(2)\n",
+            "__class__ cell not found",
+        ),
+    ] {
+        let r = gradviz_stdin(&["run", "-"], script);
+        assert_eq!(r.code, 1, "{script}: {}", r.stderr);
+        assert!(
+            r.stderr
+                .starts_with(&format!("error: RuntimeError: super(): {message}")),
+            "{script}: {}",
+            r.stderr
+        );
+    }
+    // A function that is never called does not fail.
+    let r = gradviz_stdin(&["run", "-"], "def f(x):\n    return super()\nprint(1)\n");
+    assert_eq!((r.code, r.stdout.as_str()), (0, "1\n"), "{}", r.stderr);
+}

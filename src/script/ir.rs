@@ -70,6 +70,10 @@ pub enum Expr {
     Named(Var, Box<Expr>),
     /// `super()` inside a method: the class cell and the first argument.
     Super(Var, Var, Span),
+    /// `super()` where no class can be found: CPython's `RuntimeError`
+    /// with this message when it runs (not before: a function that is
+    /// never called does not fail).
+    SuperFails(&'static str, Span),
 }
 
 /// An element of a list, tuple or set display.

@@ -236,7 +236,8 @@ impl Compiler<'_> {
 
     /// Whether a function scope around scope `i` binds `name`.
     fn enclosing_binds(&self, i: usize, name: &str) -> bool {
-        for s in self.scopes[1..i].iter().rev() {
+        // Scope 0 is the module's: at module level (i = 0) nothing encloses.
+        for s in self.scopes.get(1..i).unwrap_or_default().iter().rev() {
             if s.names.globals.contains(name) {
                 return false;
             }
@@ -924,12 +925,16 @@ impl Compiler<'_> {
                 .and_then(|s| (s.kind == Kind::Function).then(|| s.locals.get_index(0)))
                 .flatten()
                 .map(|(n, _)| n.clone());
-            let (Some(first), true) = (first, self.enclosing_binds(top, "__class__")) else {
-                return Err(
-                    ScriptError::new(ErrorKind::Runtime, sp, "super(): no arguments")
-                        .exception("RuntimeError")
-                        .help("call super() inside a method of a class"),
-                );
+            let (Some(first), true) = (first.clone(), self.enclosing_binds(top, "__class__"))
+            else {
+                return Ok(Expr::SuperFails(
+                    if first.is_some() {
+                        "super(): __class__ cell not found"
+                    } else {
+                        "super(): no arguments"
+                    },
+                    sp,
+                ));
             };
             let class = Var::Cell(self.free_cell(top, "__class__"));
             let first = self.resolve(&first);

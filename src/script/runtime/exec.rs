@@ -618,6 +618,7 @@ impl Interp<'_> {
                 self.store(var, v.clone(), f);
                 Ok(v)
             }
+            Expr::SuperFails(message, span) => Err(py_err("RuntimeError", *span, *message)),
             Expr::Super(class, first, span) => {
                 let class = self.load(class, *span, f)?;
                 let first = self.load(first, *span, f)?;
