@@ -16,7 +16,7 @@ line: ``.svg()``, ``.png()``, ``.dot()``, ``.json()``, ``.shape()``,
 
 from ._gradviz import Diagram, Value, _build, _draw_value
 
-__all__ = ["Diagram", "Steps", "Value", "draw_dot", "nn", "steps"]
+__all__ = ["Diagram", "Page", "Value", "draw_dot", "nn", "steps", "viewer"]
 
 #: The most values ``draw_dot`` traces (as the command line's --max-nodes).
 MAX_VALUES = 5_000_000
@@ -64,12 +64,22 @@ def steps(root, *, rankdir="LR", chain_rule=False):
     chain-rule step of a fresh backward pass (``root``'s own grads are not
     changed), all laid out alike, in the interactive viewer. Shows inline
     in Jupyter; ``.save("steps.html")`` writes the page."""
-    return Steps(draw_dot(root, rankdir=rankdir, chain_rule=chain_rule).steps_html())
+    return Page(draw_dot(root, rankdir=rankdir, chain_rule=chain_rule).steps_html())
 
 
-class Steps:
-    """A steps page: ``.html()`` is the page, ``.save(path)`` writes it, and
-    Jupyter shows it in a frame of the notebook."""
+def viewer(root, **options):
+    """``root``'s diagram in the interactive viewer (pan, zoom, hover for
+    the numbers and the chain rule, search), inline in Jupyter;
+    ``.save("graph.html")`` writes the page. Takes ``draw_dot``'s options.
+    (``draw_dot`` itself shows the plain SVG, which every notebook viewer
+    renders, GitHub's included.)"""
+    return Page(draw_dot(root, **options).html())
+
+
+class Page:
+    """A viewer page (``steps``, ``viewer``): ``.html()`` is the page,
+    ``.save(path)`` writes it, and Jupyter shows it in a frame of the
+    notebook."""
 
     def __init__(self, page):
         self._page = page
@@ -105,7 +115,7 @@ class Steps:
         )
 
     def __repr__(self):
-        return f"<gradviz.Steps page of {len(self._page)} characters>"
+        return f"<gradviz.Page of {len(self._page)} characters>"
 
 
 def _number(value, what, obj):

@@ -305,6 +305,9 @@ def test_steps_page_plays_a_fresh_backward_pass(tmp_path):
     assert (tmp_path / "steps.html").read_text() == page
     frame = s._repr_html_()
     assert frame.startswith("<iframe") and "&lt;figure" in frame
+    v = gradviz.viewer(o, rankdir="TB")
+    assert 'id="gv-search"' in v.html() and "prev" not in v.html().split("<main")[0]
+    assert v._repr_html_().startswith("<iframe")
 
 
 # ----- gradviz.Value and gradviz.nn ------------------------------------------
