@@ -163,7 +163,11 @@ def cli(*args, script=NEURON):
 
 def canonical(graph_json):
     """A graph's structure with its numbers, whatever the node numbering: each
-    value's op, label, data, grad and its children's forms, sorted."""
+    value's op, label, data, grad and its children's forms, sorted. Data is
+    exact; grads to 12 significant digits: a value used three or more times
+    sums its grad in the order micrograd's set of children iterates, which
+    follows memory addresses — micrograd's own grads differ in the last bit
+    from run to run (645.5772594752187 or …186 for the README's b.grad)."""
     g = json.loads(graph_json)
     nodes = {n["id"]: n for n in g["nodes"]}
     children = {i: [] for i in nodes}
@@ -175,7 +179,8 @@ def canonical(graph_json):
         if i not in memo:
             n = nodes[i]
             kids = sorted(form(c) for c in children[i])
-            memo[i] = f"{n['op']}({','.join(kids)})[{n['label']}|{n['data']!r}|{n['grad']!r}]"
+            grad = n["grad"] if n["grad"] is None else f"{n['grad']:.12g}"
+            memo[i] = f"{n['op']}({','.join(kids)})[{n['label']}|{n['data']!r}|{grad}]"
         return memo[i]
 
     root = max(nodes)
